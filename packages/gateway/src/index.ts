@@ -1,0 +1,3 @@
+export * from './core/model.js';
+export type * from './core/ports.js';
+export * from './errors.js';
