@@ -1,3 +1,4 @@
 export * from './core/model.js';
 export type * from './core/ports.js';
+export type * from './core/auth.js';
 export * from './errors.js';
