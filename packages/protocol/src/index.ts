@@ -1,1 +1,4 @@
 export const PROTOCOL_VERSION = 1;
+export * from './p2p/index.js';
+export * from './signaling/index.js';
+export * from './stun/index.js';
