@@ -89,12 +89,14 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...MIGRATIONS }) };
 
-/** Applies pending migrations; throws `GatewayError('INTERNAL')` naming the one that failed. */
+/** Applies pending migrations; throws `GatewayError('INTERNAL')` naming the one that failed and why. */
 export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
   const { error, results = [] } = await new Migrator({ db, provider }).migrateToLatest();
   if (error !== undefined) {
-    const failed = results.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new GatewayError('INTERNAL', `database migration ${failed} failed`, { cause: error });
+    const failed = results.find((r) => r.status === 'Error')?.migrationName;
+    const detail = error instanceof Error ? error.message : 'unknown error';
+    const what = failed === undefined ? 'cannot migrate the database' : `database migration ${failed} failed`;
+    throw new GatewayError('INTERNAL', `${what}: ${detail}`, { cause: error });
   }
   return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
