@@ -25,7 +25,9 @@ type Size = { readonly size: number } | { readonly need: number } | { readonly e
 
 function frameSize(b: Uint8Array, at: number, avail: number, max: number): Size {
   const first = b[at]!;
-  if (first <= 3) {
+  // RFC 8656 §12: the first two bits are 0b00 for STUN (any method, so 0x00..0x3f)
+  // and 0b01 for ChannelData, whose valid channels start with 0x40..0x4f.
+  if (first < 0x40) {
     if (avail < STUN_PREFIX_BYTES) return { need: STUN_PREFIX_BYTES };
     const length = (b[at + 2]! << 8) | b[at + 3]!;
     const cookie = ((b[at + 4]! << 24) | (b[at + 5]! << 16) | (b[at + 6]! << 8) | b[at + 7]!) >>> 0;
@@ -38,6 +40,7 @@ function frameSize(b: Uint8Array, at: number, avail: number, max: number): Size 
     const length = (b[at + 2]! << 8) | b[at + 3]!;
     return sized((CHANNEL_DATA_HEADER_BYTES + length + 3) & ~3, max);
   }
+  if (first < 0x80) return { error: { code: 'BAD_CHANNEL_NUMBER', message: `reserved channel prefix 0x${first.toString(16)}` } };
   return { error: { code: 'UNKNOWN_FRAME', message: `stream byte 0x${first.toString(16)} starts no frame` } };
 }
 
