@@ -1,0 +1,3 @@
+export * from './actions.js';
+export * from './options.js';
+export { CallManager, type CallInput, type CallManagerInit } from './call-manager.js';
