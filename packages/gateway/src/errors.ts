@@ -20,6 +20,12 @@ export const ERROR_CODES = {
   INVALID_CANDIDATE: 400,
   INTERNAL: 500,
   SHUTTING_DOWN: 503,
+  /** HTTP: a request body that is not `application/json`. */
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  /** HTTP `/healthz`: the database did not answer. */
+  DATABASE_UNAVAILABLE: 503,
+  /** Socket.IO: a room call already has its maximum number of participants. */
+  CALL_FULL: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
