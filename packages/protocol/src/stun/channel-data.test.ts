@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeChannelData, encodeChannelData, StunEncodeError, type CodecErrorCode } from './index.js';
+import { decodeChannelData, encodeChannelData, encodeChannelDataHeader, StunEncodeError, type CodecErrorCode } from './index.js';
 
 const bytes = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h.replace(/\s+/g, ''), 'hex'));
 
@@ -47,5 +47,11 @@ describe('encodeChannelData', () => {
     expect(() => encodeChannelData(0x5000, new Uint8Array(1))).toThrow(StunEncodeError);
     expect(() => encodeChannelData(0x4000, new Uint8Array(0x10000))).toThrow(StunEncodeError);
     expect(encodeChannelData(0x4000, new Uint8Array(0xffff)).length).toBe(0x10003);
+  });
+
+  it('encodeChannelDataHeader matches the full encoding', () => {
+    expect(Buffer.from(encodeChannelDataHeader(0x4abc, 0x1234)).toString('hex')).toBe('4abc1234');
+    expect(() => encodeChannelDataHeader(0x4000, 0x10000)).toThrow(StunEncodeError);
+    expect(() => encodeChannelDataHeader(0x4000, -1)).toThrow(StunEncodeError);
   });
 });

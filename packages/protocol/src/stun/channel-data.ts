@@ -38,20 +38,27 @@ export function decodeChannelData(bytes: Uint8Array): Decoded<ChannelData> {
   return ok({ channel, data: bytes.subarray(CHANNEL_DATA_HEADER_BYTES, end) });
 }
 
-/** Encode a ChannelData message. Throws {@link StunEncodeError} on a bad channel or oversize data. */
-export function encodeChannelData(channel: number, data: Uint8Array, options?: EncodeChannelDataOptions): Uint8Array {
+/**
+ * Just the 4-byte ChannelData header, for scatter/gather sends
+ * (`socket.send([header, data])`) that relay the payload without copying it.
+ * Throws {@link StunEncodeError} on a bad channel or oversize length.
+ */
+export function encodeChannelDataHeader(channel: number, length: number): Uint8Array {
   if (!Number.isInteger(channel) || channel < MIN_CHANNEL_NUMBER || channel > MAX_CHANNEL_NUMBER) {
     throw new StunEncodeError('BAD_CHANNEL_NUMBER', `channel ${channel} outside 0x4000..0x4fff`);
   }
-  if (data.length > MAX_CHANNEL_DATA_PAYLOAD_BYTES) {
-    throw new StunEncodeError('TOO_LARGE', `ChannelData payload of ${data.length} bytes`);
+  if (!Number.isInteger(length) || length < 0 || length > MAX_CHANNEL_DATA_PAYLOAD_BYTES) {
+    throw new StunEncodeError('TOO_LARGE', `ChannelData payload of ${length} bytes`);
   }
+  return Uint8Array.of(channel >> 8, channel & 0xff, length >> 8, length & 0xff);
+}
+
+/** Encode a ChannelData message (one allocation, one copy of `data`). Throws {@link StunEncodeError} on a bad channel or oversize data. */
+export function encodeChannelData(channel: number, data: Uint8Array, options?: EncodeChannelDataOptions): Uint8Array {
+  const header = encodeChannelDataHeader(channel, data.length);
   const size = CHANNEL_DATA_HEADER_BYTES + data.length;
   const out = new Uint8Array(options?.pad ? (size + 3) & ~3 : size);
-  out[0] = channel >> 8;
-  out[1] = channel & 0xff;
-  out[2] = data.length >> 8;
-  out[3] = data.length & 0xff;
+  out.set(header, 0);
   out.set(data, CHANNEL_DATA_HEADER_BYTES);
   return out;
 }
