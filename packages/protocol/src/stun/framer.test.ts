@@ -60,6 +60,12 @@ describe('StunStreamFramer', () => {
     expect(again.ok ? 'ok' : again.error.code).toBe(code);
   });
 
+  it('validates maxFrameBytes', () => {
+    expect(() => new StunStreamFramer({ maxFrameBytes: 19 })).toThrow(RangeError);
+    expect(() => new StunStreamFramer({ maxFrameBytes: 65553 })).toThrow(RangeError);
+    expect(new StunStreamFramer({ maxFrameBytes: 20 }).bufferedBytes).toBe(0);
+  });
+
   it('enforces maxFrameBytes from the header, before buffering the body', () => {
     const f = new StunStreamFramer({ maxFrameBytes: 100 });
     expect(frames(f, encodeChannelData(0x4000, new Uint8Array(96)))).toHaveLength(1); // exactly 100

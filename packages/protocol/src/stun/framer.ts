@@ -13,6 +13,8 @@ export interface StunStreamFramerOptions {
   /**
    * Largest frame accepted; a longer frame fails with 'TOO_LARGE' as soon as
    * its header is seen, before its bytes are buffered.
+   * Must be an integer from 20 (an attribute-less STUN message) to
+   * {@link MAX_STREAM_FRAME_BYTES}; the constructor throws a RangeError otherwise.
    * @default {@link MAX_STREAM_FRAME_BYTES} (no limit beyond the wire format)
    */
   readonly maxFrameBytes?: number;
@@ -59,7 +61,11 @@ export class StunStreamFramer {
   #error: CodecError | undefined;
 
   constructor(options?: StunStreamFramerOptions) {
-    this.#max = options?.maxFrameBytes ?? MAX_STREAM_FRAME_BYTES;
+    const max = options?.maxFrameBytes ?? MAX_STREAM_FRAME_BYTES;
+    if (!Number.isInteger(max) || max < STUN_HEADER_BYTES || max > MAX_STREAM_FRAME_BYTES) {
+      throw new RangeError(`maxFrameBytes ${max} outside ${STUN_HEADER_BYTES}..${MAX_STREAM_FRAME_BYTES}`);
+    }
+    this.#max = max;
   }
 
   /** Bytes held for an incomplete frame. */
@@ -70,7 +76,8 @@ export class StunStreamFramer {
   /**
    * Feed stream bytes; returns the frames completed by this chunk. Frames may
    * be views into `chunk`, so the caller must not reuse `chunk`'s memory.
-   * An error is final: every later call returns it and the stream must be closed.
+   * An error is final: every later call returns it and the stream must be
+   * closed (frames completed earlier in the failing chunk are discarded).
    */
   push(chunk: Uint8Array): Decoded<Uint8Array[]> {
     if (this.#error) return { ok: false, error: this.#error };

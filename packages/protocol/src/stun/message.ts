@@ -140,8 +140,11 @@ export function getAttribute(msg: StunMessage, type: number): RawAttribute | und
 }
 
 /**
- * Demultiplex by first byte (RFC 7983 §7, RFC 8656 §12): 0..3 is STUN,
- * 64..79 is ChannelData. Everything else (DTLS, RTP, ...) is 'unknown'.
+ * Demultiplex a datagram by first byte (RFC 7983 §7, RFC 8656 §12): 0..3 is
+ * STUN, 64..79 is ChannelData, everything else (DTLS, RTP, ...) is 'unknown'.
+ * STUN methods above 0xff (none are registered for TURN) start with a byte
+ * of 4..63 and are therefore 'unknown' here; {@link StunStreamFramer} uses
+ * the first two bits instead.
  */
 export function classifyPacket(bytes: Uint8Array): 'stun' | 'channel-data' | 'unknown' {
   if (bytes.length === 0) return 'unknown';
