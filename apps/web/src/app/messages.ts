@@ -16,6 +16,8 @@ export function endReasonMessage(reason: CallEndReason): string {
       return 'You declined the call.';
     case 'no-answer':
       return 'No answer.';
+    case 'missed':
+      return 'You missed a call.';
     case 'cancelled':
       return 'The caller hung up before you answered.';
     case 'answered-elsewhere':

@@ -48,11 +48,9 @@ export type AuthResult = z.infer<typeof authSchema>;
 const callStatusSchema = z.enum(['ringing', 'active', 'completed', 'missed', 'rejected', 'cancelled', 'failed']);
 export type CallStatus = z.infer<typeof callStatusSchema>;
 
-const participantSchema = z.union([
-  z.string().transform((userId) => ({ userId, joinedAt: null, leftAt: null })),
-  z.object({ userId: z.string(), joinedAt: z.number().nullable().optional(), leftAt: z.number().nullable().optional() }),
-]);
-const timeSchema = z.union([z.number(), z.string().transform((s) => Date.parse(s))]).nullable();
+/** Epoch ms from the gateway's ISO 8601 strings (or epoch numbers). */
+const timeSchema = z.union([z.number(), z.iso.datetime().transform((s) => Date.parse(s))]).nullable();
+const participantSchema = z.object({ userId: z.string(), joinedAt: timeSchema.optional(), leftAt: timeSchema.optional() });
 
 const callRecordSchema = z.object({
   id: z.string(),

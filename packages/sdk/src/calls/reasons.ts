@@ -40,7 +40,7 @@ export function reasonForEnded(
   if (reason === 'server-shutdown') return 'server-shutdown';
   switch (status) {
     case 'missed':
-      return 'no-answer';
+      return direction === 'incoming' ? 'missed' : 'no-answer';
     case 'rejected':
       return direction === 'incoming' ? 'declined' : 'rejected';
     case 'cancelled':

@@ -39,8 +39,10 @@ export const CALL_END_REASONS = [
   'rejected',
   /** This user declined an incoming call. */
   'declined',
-  /** Nobody answered before the ring timeout (recorded as missed). */
+  /** Nobody answered our call before the ring timeout (recorded as missed). */
   'no-answer',
+  /** We did not answer an incoming call before the ring timeout. */
+  'missed',
   /** The caller gave up before this user answered. */
   'cancelled',
   /** Another tab/device of this user answered. */
