@@ -137,6 +137,8 @@ describe('lifecycle', () => {
 
   it('validates options once', () => {
     expect(() => resolveCallOptions({ ringTimeoutMs: 0 })).toThrow(/ringTimeoutMs/);
+    expect(() => resolveCallOptions({ disconnectGraceMs: -1 })).toThrow(/disconnectGraceMs/);
+    expect(resolveCallOptions({ disconnectGraceMs: 0 }).disconnectGraceMs).toBe(0);
     expect(() => resolveCallOptions({ maxParticipantsPerCall: 1 })).toThrow(/at least 2/);
     expect(resolveCallOptions().ringTimeoutMs).toBe(30_000);
   });

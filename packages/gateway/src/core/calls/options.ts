@@ -5,7 +5,8 @@ export interface CallOptions {
   /**
    * How long a participant whose call socket disconnected may take to come back
    * (Socket.IO connection state recovery or a new socket of the same user)
-   * before leaving the call (reason `disconnected`), in ms. Default 10 000.
+   * before leaving the call (reason `disconnected`), in ms; 0 leaves at once.
+   * Default 10 000.
    */
   readonly disconnectGraceMs: number;
   /** Most participants joined to one room call at once; more get `CALL_FULL`. Default 8. */
@@ -28,7 +29,8 @@ export const DEFAULT_CALL_OPTIONS: CallOptions = {
 export function resolveCallOptions(partial: Partial<CallOptions> = {}): CallOptions {
   const options = { ...DEFAULT_CALL_OPTIONS, ...partial };
   for (const [name, value] of Object.entries(options)) {
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`call option ${name} must be a positive integer`);
+    const min = name === 'disconnectGraceMs' ? 0 : 1;
+    if (!Number.isInteger(value) || value < min) throw new RangeError(`call option ${name} must be an integer >= ${min}`);
   }
   if (options.maxParticipantsPerCall < 2) throw new RangeError('call option maxParticipantsPerCall must be at least 2');
   return options;
