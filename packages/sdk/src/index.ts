@@ -1,1 +1,6 @@
 export {};
+export * from './contract/index.js';
+export * from './session/index.js';
+export * from './identity/identity.js';
+export * from './providers/simulator/index.js';
+export { parsePeerId, isPeerId, peerIdFromPublicKey, type PeerId } from '@peerlink/protocol';

@@ -1,0 +1,4 @@
+export * from './errors.js';
+export * from './emitter.js';
+export type * from './types.js';
+export type * from './provider.js';
