@@ -11,11 +11,11 @@ export interface TokenServiceOptions {
   /** HMAC key. At least 32 characters (256 bits of a random secret, e.g. 43 base64url chars). */
   secret: string;
   /** Token lifetime in seconds. Default 7 days (604800). */
-  ttlSeconds?: number;
+  ttlSeconds?: number | undefined;
   /** `iss` claim written and required. Default `peerlink`. */
-  issuer?: string;
+  issuer?: string | undefined;
   /** Clock in epoch ms, for tests. Default `Date.now`. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 export const DEFAULT_TOKEN_TTL_SECONDS = 7 * 24 * 60 * 60;

@@ -31,14 +31,14 @@ export interface OpenStoresOptions {
    * SQLite database file, used unless `databaseUrl` is a PostgreSQL URL. Its
    * directory is created if missing. Default `./data/peerlink.db`.
    */
-  sqlitePath?: string;
+  sqlitePath?: string | undefined;
   /** `postgres://` or `postgresql://` URL: use PostgreSQL instead of SQLite. Other values are ignored. */
-  databaseUrl?: string;
+  databaseUrl?: string | undefined;
   /** Maximum PostgreSQL connections in the pool. Default 10. */
-  poolSize?: number;
+  poolSize?: number | undefined;
   /** How long a SQLite write waits for a lock held by another process, ms. Default 5000. */
-  sqliteBusyTimeoutMs?: number;
-  logger?: DbLogger;
+  sqliteBusyTimeoutMs?: number | undefined;
+  logger?: DbLogger | undefined;
 }
 
 export type DatabaseDialect = 'sqlite' | 'postgres';

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStores } from './index.js';
 import { describeStoreContract } from './testkit/index.js';
@@ -35,7 +36,8 @@ describe('sqlite file', () => {
   });
 
   it('ignores a non-PostgreSQL databaseUrl and uses the SQLite file', async () => {
-    const stores = await openStores({ sqlitePath: freshPath(), databaseUrl: 'mysql://nope' });
+    // A pino logger fits the DbLogger port.
+    const stores = await openStores({ sqlitePath: freshPath(), databaseUrl: 'mysql://nope', logger: pino({ level: 'silent' }) });
     expect(stores.dialect).toBe('sqlite');
     await stores.close();
   });

@@ -30,6 +30,14 @@ describe('POST /api/auth/register', () => {
     expect(errorOf(res)).toEqual({ status: 409, code: 'USERNAME_TAKEN', message: 'username "BOB" is already taken' });
   });
 
+  it('lets exactly one of two simultaneous registrations of a name win', async () => {
+    const attempts = await Promise.all(
+      ['zoe', 'ZOE', 'Zoe'].map((username) => api.post('/api/auth/register', { username, password: 'password-zoe' })),
+    );
+    expect(attempts.map((r) => r.statusCode).sort()).toEqual([201, 409, 409]);
+    for (const res of attempts.filter((r) => r.statusCode === 409)) expect(errorOf(res).code).toBe('USERNAME_TAKEN');
+  });
+
   it.each([
     ['missing password', { username: 'carol' }, 'password'],
     ['missing username', { password: 'password-x' }, 'username'],

@@ -20,13 +20,13 @@ export interface HttpApiDeps {
   tokens: TokenService;
   iceServers: IceServersConfig;
   /** Clock in epoch ms. Default `Date.now`. */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** Rate limit of the login/register routes; `false` disables it. Default {@link DEFAULT_AUTH_RATE_LIMIT}. */
-  authRateLimit?: AuthRateLimit | false;
+  authRateLimit?: AuthRateLimit | false | undefined;
   /** `/healthz` gives up on the database after this many ms and answers 503. Default 2000. */
-  healthTimeoutMs?: number;
+  healthTimeoutMs?: number | undefined;
   /** Password hashing override (tests use cheap scrypt parameters). Default: `hashPassword` with its documented cost. */
-  hashPassword?: (password: string) => Promise<string>;
+  hashPassword?: ((password: string) => Promise<string>) | undefined;
 }
 
 /** What route modules receive: the deps with defaults applied. */
