@@ -1,2 +1,20 @@
 #!/usr/bin/env node
-console.log('peerlink');
+/**
+ * The `peerlink` binary: the composition root. Each subcommand lives in
+ * `src/commands/` and only parses flags, loads configuration and starts things.
+ */
+import { Command } from 'commander';
+import { registerServe } from './commands/serve.js';
+
+const program = new Command()
+  .name('peerlink')
+  .description('P2P connectivity: signaling gateway, STUN/TURN, tunnel relay, device agent')
+  .version('0.1.0')
+  .showHelpAfterError();
+
+registerServe(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`peerlink: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

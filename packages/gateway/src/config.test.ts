@@ -38,7 +38,7 @@ describe('loadGatewayConfig', () => {
     }
     expect(message).toMatch(/port \(PEERLINK_PORT\)/);
     expect(message).toMatch(/turnRelayPorts \(PEERLINK_TURN_RELAY_PORTS\)/);
-    expect(message).toMatch(/jwtSecret \(PEERLINK_JWT_SECRET\): must be at least 16/);
+    expect(message).toMatch(/jwtSecret \(PEERLINK_JWT_SECRET\): must be at least 32/);
   });
 
   it('treats an empty env variable as unset', () => {

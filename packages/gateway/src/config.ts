@@ -32,6 +32,10 @@ export interface GatewayConfig {
   readonly disconnectGraceMs: number;
   /** Directory with the built web app, served at `/`. Default: `apps/web/dist` when it exists. */
   readonly webRoot: string | undefined;
+  /** Signaling messages per second one socket may send (token bucket refill). Env `PEERLINK_SIGNALING_RATE`. Default 50. */
+  readonly signalingRatePerSecond: number;
+  /** Signaling messages one socket may send in a burst. Env `PEERLINK_SIGNALING_BURST`. Default 100. */
+  readonly signalingBurst: number;
   /** pino log level. Env `PEERLINK_LOG_LEVEL`. Default `info`. */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -75,7 +79,7 @@ const schema = z.object({
   host: z.string().min(1).default('0.0.0.0'),
   dataDir: z.string().min(1).default('./data'),
   databaseUrl: z.string().regex(/^(postgres|postgresql):\/\//, 'must start with postgres:// or postgresql://').optional(),
-  jwtSecret: z.string().min(16, 'must be at least 16 characters').optional(),
+  jwtSecret: z.string().min(32, 'must be at least 32 characters').optional(),
   turnSecret: z.string().min(16, 'must be at least 16 characters').optional(),
   turnUrls: csv.optional(),
   turnCredentialTtlSeconds: z.coerce.number().int().min(60).max(7 * 86400).default(86400),
@@ -87,6 +91,8 @@ const schema = z.object({
   turnAllowPeers: csv.default([]),
   ringTimeoutMs: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   disconnectGraceMs: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  signalingRatePerSecond: z.coerce.number().int().min(1).default(50),
+  signalingBurst: z.coerce.number().int().min(1).default(100),
   webRoot: z.string().min(1).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -108,6 +114,8 @@ const ENV_NAMES: Record<keyof z.input<typeof schema>, string | undefined> = {
   turnAllowPeers: 'PEERLINK_TURN_ALLOW_PEERS',
   ringTimeoutMs: 'PEERLINK_RING_TIMEOUT_MS',
   disconnectGraceMs: 'PEERLINK_DISCONNECT_GRACE_MS',
+  signalingRatePerSecond: 'PEERLINK_SIGNALING_RATE',
+  signalingBurst: 'PEERLINK_SIGNALING_BURST',
   webRoot: 'PEERLINK_WEB_ROOT',
   logLevel: 'PEERLINK_LOG_LEVEL',
 };
@@ -156,6 +164,8 @@ export function loadGatewayConfig(sources: ConfigSources = {}): GatewayConfig {
     },
     ringTimeoutMs: c.ringTimeoutMs,
     disconnectGraceMs: c.disconnectGraceMs,
+    signalingRatePerSecond: c.signalingRatePerSecond,
+    signalingBurst: c.signalingBurst,
     webRoot: c.webRoot,
     logLevel: c.logLevel,
   };

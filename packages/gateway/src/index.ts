@@ -4,3 +4,8 @@ export type * from './core/auth.js';
 export * from './errors.js';
 export * from './config.js';
 export * from './secrets.js';
+export { createGateway, type Gateway, type GatewayComponents } from './server.js';
+export { TokenService, type TokenServiceOptions } from './auth/tokens.js';
+export { openStores, type OpenStoresOptions, type DatabaseStores } from './db/index.js';
+export { registerHttpApi, buildIceServers, turnRestCredential } from './http/index.js';
+export { createSignalingServer, attachSignaling, type SignalingOptions } from './transports/socketio/index.js';
