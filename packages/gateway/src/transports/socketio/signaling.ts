@@ -56,6 +56,20 @@ export interface SignalingHandle {
   readonly options: SignalingOptions;
 }
 
+/** How long `close()` waits for queued messages (e.g. `call:ended`) to reach clients before cutting them off. */
+export const SHUTDOWN_FLUSH_MS = 2_000;
+
+/** Disconnects every socket and waits (bounded) until their connections closed, so buffered packets are flushed. */
+async function disconnectAll(io: SignalingServer, flushMs: number): Promise<void> {
+  const sockets = [...io.of('/').sockets.values()];
+  const closed = Promise.all(sockets.map((s) => new Promise<void>((resolve) => s.conn.once('close', () => resolve()))));
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, flushMs)));
+  for (const socket of sockets) socket.disconnect(true);
+  await Promise.race([closed, limit]);
+  clearTimeout(timer);
+}
+
 interface AnyEmitter {
   emit(event: string, ...args: unknown[]): boolean;
 }
@@ -199,7 +213,7 @@ export function attachSignaling(io: SignalingServer, deps: SignalingDeps): Signa
         perform(manager.shutdown());
         timers.clear();
         await writer.drain();
-        io.disconnectSockets(true);
+        await disconnectAll(io, SHUTDOWN_FLUSH_MS);
         io.off('connection', onConnection);
       })();
       return closing;

@@ -32,6 +32,10 @@ export interface TestUser {
 }
 const WAIT_MS = 5_000;
 
+interface LooseEmitter {
+  emitWithAck(event: string, ...args: unknown[]): Promise<unknown>;
+}
+
 /** A connected client that records what it receives, so no event is missed between steps. */
 export class TestClient {
   readonly received: { event: string; payload: unknown }[] = [];
@@ -81,14 +85,13 @@ export class TestClient {
   }
 
   request<K extends keyof ClientToServerPayloads>(event: K, payload: ClientToServerPayloads[K]): Promise<AckReply> {
-    const emit = this.socket.timeout(WAIT_MS).emitWithAck as (e: string, p: unknown) => Promise<AckReply>;
-    return emit.call(this.socket.timeout(WAIT_MS), event, payload);
+    return this.requestRaw(event, payload);
   }
 
   /** Sends anything (for malformed-input tests) and waits for the ack. */
   requestRaw(event: string, ...args: unknown[]): Promise<AckReply> {
-    const emit = this.socket.timeout(WAIT_MS).emitWithAck as (e: string, ...a: unknown[]) => Promise<AckReply>;
-    return emit.call(this.socket.timeout(WAIT_MS), event, ...args);
+    const loose = this.socket.timeout(WAIT_MS) as unknown as LooseEmitter;
+    return loose.emitWithAck(event, ...args) as Promise<AckReply>;
   }
 
   /** A round trip: everything the server sent this client before now has arrived afterwards. */
@@ -152,6 +155,15 @@ export class SignalingTestEnv {
       socket.once('connect_error', reject);
     });
     return client;
+  }
+
+  /** Polls (every 5 ms, up to the wait limit) until `condition` holds on the server side. */
+  async until(condition: () => boolean, what: string): Promise<void> {
+    const deadline = Date.now() + WAIT_MS;
+    while (!condition()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   }
 
   async close(): Promise<void> {
