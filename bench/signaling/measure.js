@@ -1,0 +1,100 @@
+// Measurements shared by both targets of the signaling benchmark. A target
+// adapter provides: connect(i) -> Promise<socket>, send(from, toIndex, payload),
+// onRelay(socket, cb(payload)), id(i).
+import { performance } from 'node:perf_hooks';
+
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Round trips A -> B -> A at a fixed offered rate; returns RTT percentiles in ms. */
+export async function measureLatency(target, { rate = 1000, seconds = 5 } = {}) {
+  const [a, b] = [await target.connect(0), await target.connect(1)];
+  await target.pair(a, 0, b, 1);
+  const sent = new Map();
+  const rtts = [];
+  target.onRelay(b, (payload) => target.send(b, 0, payload));
+  target.onRelay(a, (payload) => {
+    const t0 = sent.get(payload.seq);
+    if (t0 !== undefined) {
+      rtts.push(performance.now() - t0);
+      sent.delete(payload.seq);
+    }
+  });
+  // warm up
+  for (let i = 0; i < 200; i++) target.send(a, 1, { seq: -1 - i });
+  await sleep(500);
+  const total = rate * seconds;
+  const tickMs = 10;
+  const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
+  const start = performance.now();
+  let seq = 0;
+  while (seq < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate) + perTick);
+    for (; seq < due; seq++) {
+      sent.set(seq, performance.now());
+      target.send(a, 1, { seq });
+    }
+    await sleep(tickMs);
+  }
+  await sleep(1000);
+  a.disconnect();
+  b.disconnect();
+  rtts.sort((x, y) => x - y);
+  return { offeredPerSecond: rate, samples: rtts.length, lost: total - rtts.length, p50Ms: percentile(rtts, 50), p99Ms: percentile(rtts, 99) };
+}
+
+/** Saturation: `pairs` echo pairs, each with `window` messages in flight; relays/s. */
+export async function measureThroughput(target, { pairs = 8, window = 64, seconds = 5, base = 10 } = {}) {
+  let relayed = 0;
+  let counting = false;
+  const sockets = [];
+  for (let p = 0; p < pairs; p++) {
+    const ia = base + 2 * p;
+    const ib = ia + 1;
+    const a = await target.connect(ia);
+    const b = await target.connect(ib);
+    await target.pair(a, ia, b, ib);
+    sockets.push(a, b);
+    target.onRelay(b, (payload) => {
+      if (counting) relayed++;
+      target.send(b, ia, payload);
+    });
+    target.onRelay(a, (payload) => {
+      if (counting) relayed++;
+      target.send(a, ib, payload);
+    });
+    for (let w = 0; w < window; w++) target.send(a, ib, { seq: w });
+  }
+  await sleep(1000);
+  counting = true;
+  const t0 = performance.now();
+  await sleep(seconds * 1000);
+  counting = false;
+  const elapsed = (performance.now() - t0) / 1000;
+  for (const s of sockets) s.disconnect();
+  await sleep(300);
+  return { relaysPerSecond: Math.round(relayed / elapsed), pairs, window };
+}
+
+/** Server RSS growth per idle connection, measured over `count` connections. */
+export async function measureIdleRss(target, server, { count = 5000, base = 100 } = {}) {
+  await server.gc();
+  const before = await server.rss();
+  const sockets = [];
+  const batch = 200;
+  for (let i = 0; i < count; i += batch) {
+    const n = Math.min(batch, count - i);
+    sockets.push(...(await Promise.all(Array.from({ length: n }, (_, k) => target.connect(base + i + k)))));
+  }
+  await sleep(1000);
+  await server.gc();
+  const after = await server.rss();
+  for (const s of sockets) s.disconnect();
+  await sleep(500);
+  return { connections: count, rssBeforeMb: +(before / 2 ** 20).toFixed(1), rssAfterMb: +(after / 2 ** 20).toFixed(1), bytesPerConnection: Math.round((after - before) / count) };
+}
