@@ -3,7 +3,7 @@
  * contexts with fake camera/mic, the real gateway, media peer to peer on loopback.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, framesDecoded, openChat, screenshot, selectChat, startWebStack, type UserPage, type WebStack } from './harness.js';
+import { dropSignaling, eventually, framesDecoded, signalingStatus, openChat, screenshot, selectChat, startWebStack, type UserPage, type WebStack } from './harness.js';
 
 let stack: WebStack;
 let alice: UserPage;
@@ -52,6 +52,8 @@ describe('1:1 browser calls', () => {
     await screenshot(alice.page, 'in-call');
     await new Promise((resolve) => setTimeout(resolve, 1200)); // a call with a duration of at least one second
     await alice.page.getByTestId('hangup').click();
+    await alice.page.locator('[data-testid=call-outcome][data-reason=hangup]').waitFor();
+    await bob.page.locator('[data-testid=call-outcome][data-reason=remote-hangup]').waitFor();
     for (const user of [alice, bob]) {
       await user.page.getByTestId('in-call').waitFor({ state: 'detached' });
       const item = user.page.locator('[data-testid=history-item][data-status=completed]').first();
@@ -62,5 +64,75 @@ describe('1:1 browser calls', () => {
     expect(await alice.page.getByTestId('history-item').first().getAttribute('data-direction')).toBe('outgoing');
     expect(await bob.page.getByTestId('history-item').first().getAttribute('data-direction')).toBe('incoming');
     await screenshot(alice.page, 'chat-history');
+  });
+});
+
+describe('refusals and timeouts', () => {
+  it('a rejected call is recorded as rejected and the caller is told', async () => {
+    await call(alice, bob);
+    await bob.page.getByTestId('reject').click();
+    const outcome = alice.page.locator('[data-testid=call-outcome][data-reason=rejected]');
+    await outcome.waitFor();
+    expect(await outcome.textContent()).toContain('Call rejected.');
+    for (const user of [alice, bob]) {
+      await eventually(() => historyStatuses(user), (s) => s[0] === 'rejected');
+    }
+    await alice.page.getByTestId('call-outcome').getByRole('button', { name: 'OK' }).click();
+    await bob.page.getByTestId('call-outcome').getByRole('button', { name: 'OK' }).click();
+  });
+
+  it('an unanswered call stops ringing after the ring timeout and is recorded as missed', async () => {
+    await call(alice, bob);
+    await bob.page.getByTestId('incoming-call').waitFor({ state: 'detached' });
+    await alice.page.locator('[data-testid=call-outcome][data-reason=no-answer]').waitFor();
+    await bob.page.locator('[data-testid=call-outcome][data-reason=missed]').waitFor();
+    for (const user of [alice, bob]) {
+      await eventually(() => historyStatuses(user), (s) => s[0] === 'missed');
+    }
+    expect(await alice.page.getByTestId('history-item').first().getAttribute('data-direction')).toBe('outgoing');
+    await alice.page.getByTestId('call-outcome').getByRole('button', { name: 'OK' }).click();
+    await bob.page.getByTestId('call-outcome').getByRole('button', { name: 'OK' }).click();
+  });
+});
+
+describe('during a call', () => {
+  it('mute and camera-off on one side are shown on the other, and undone', async () => {
+    await connectedCall(alice, bob);
+    const tile = bob.page.getByTestId('remote-tile-alice');
+    await tile.waitFor();
+    expect(await tile.getByTestId('remote-tile-alice-muted').count()).toBe(0);
+    await alice.page.getByTestId('toggle-audio').click();
+    await tile.getByTestId('remote-tile-alice-muted').waitFor();
+    await alice.page.getByTestId('toggle-video').click();
+    await tile.getByTestId('remote-tile-alice-camera-off').waitFor();
+    expect(await tile.textContent()).toContain('Camera off');
+    await alice.page.getByTestId('local-tile-muted').waitFor();
+    await alice.page.getByTestId('toggle-audio').click();
+    await tile.getByTestId('remote-tile-alice-muted').waitFor({ state: 'detached' });
+    await alice.page.getByTestId('toggle-video').click();
+    await tile.getByTestId('remote-tile-alice-camera-off').waitFor({ state: 'detached' });
+    await bob.page.getByTestId('hangup').click();
+    await alice.page.locator('[data-testid=call-outcome][data-reason=remote-hangup]').waitFor();
+    await alice.page.getByTestId('call-outcome').getByRole('button', { name: 'OK' }).click();
+  });
+
+  it('a signaling reconnect mid-call keeps media flowing', async () => {
+    await connectedCall(alice, bob);
+    const before = await eventually(() => framesDecoded(bob.page), (f) => (f[0] ?? 0) > 0);
+    const signaling = await signalingStatus(alice.page);
+    expect(signaling?.status).toBe('online');
+    await dropSignaling(alice.page);
+    await eventually(() => signalingStatus(alice.page), (s) => s?.status === 'online' && s.connects === signaling!.connects + 1);
+    // After the reconnect (and the ICE restart it triggers) frames keep arriving on both sides.
+    await eventually(() => framesDecoded(bob.page), (f) => (f[0] ?? 0) > before[0]! + 30);
+    const aliceBefore = await framesDecoded(alice.page);
+    await eventually(() => framesDecoded(alice.page), (f) => (f[0] ?? 0) > aliceBefore[0]! + 30);
+    for (const user of [alice, bob]) {
+      expect(await user.page.getByTestId('in-call').getAttribute('data-phase')).toBe('connected');
+    }
+    await alice.page.getByTestId('hangup').click();
+    for (const user of [alice, bob]) {
+      await eventually(() => historyStatuses(user), (s) => s[0] === 'completed');
+    }
   });
 });

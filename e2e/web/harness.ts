@@ -9,6 +9,20 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { createGateway, loadGatewayConfig, type Gateway } from '@peerlink/gateway';
+import type { CallClientSnapshot, MediaStatsSummary } from '@peerlink/sdk/calls';
+
+/** The web app's debug hook (apps/web/src/app/debug.ts), as the tests see it. */
+interface PeerlinkDebugHook {
+  stats(): Promise<Record<string, MediaStatsSummary>>;
+  snapshot(): CallClientSnapshot | null;
+  dropSignaling(): void;
+}
+
+declare global {
+  interface Window {
+    __peerlink?: PeerlinkDebugHook;
+  }
+}
 
 const WEB_ROOT = join(import.meta.dirname, '..', '..', 'apps', 'web');
 const CHROMIUM = process.env.PEERLINK_CHROMIUM ?? '/usr/bin/chromium';
@@ -123,12 +137,25 @@ export async function selectChat(user: UserPage, name: string): Promise<void> {
   await user.page.getByRole('navigation', { name: 'Chats' }).getByText(name, { exact: true }).click();
 }
 
-/** Frames decoded from each remote participant (by user id), via the app's debug hook. */
+/** Frames decoded from each remote participant, via the app's debug hook. */
 export async function framesDecoded(page: Page): Promise<number[]> {
-  return page.evaluate(async () => {
+  return page.evaluate(async (): Promise<number[]> => {
     const stats = await window.__peerlink!.stats();
     return Object.values(stats).map((s) => s.framesDecoded);
   });
+}
+
+/** The signaling connection state the app shows, and how often it has connected. */
+export async function signalingStatus(page: Page): Promise<{ status: string; connects: number } | null> {
+  return page.evaluate(() => {
+    const snapshot = window.__peerlink!.snapshot();
+    return snapshot === null ? null : { status: snapshot.signaling, connects: snapshot.signalingConnects };
+  });
+}
+
+/** Closes the app's Socket.IO transport (it reconnects by itself). */
+export async function dropSignaling(page: Page): Promise<void> {
+  await page.evaluate(() => window.__peerlink!.dropSignaling());
 }
 
 /** Polls `probe` until `accept` holds (or throws after `timeoutMs`). */

@@ -116,8 +116,9 @@ export class CallClient extends CallCore {
   private bindSocket(): void {
     const socket = this.socket;
     socket.on('connect', () => {
-      const reconnected = this.everConnected;
-      this.everConnected = true;
+      const reconnected = this.signalingConnects > 0;
+      this.signalingConnects += 1;
+      this.signaling = 'connecting'; // force a snapshot even if no 'disconnect' was seen
       this.setSignaling('online');
       // Candidates or descriptions may have been lost while we were away: restart ICE.
       if (reconnected && isLive(this.call.phase) && this.call.phase !== 'incoming-ringing') this.mesh?.restartIce();

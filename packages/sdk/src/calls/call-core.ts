@@ -23,6 +23,8 @@ export type SignalingStatus = 'connecting' | 'online' | 'offline';
 export interface CallClientSnapshot {
   readonly call: CallState;
   readonly signaling: SignalingStatus;
+  /** How many times the signaling connection has been (re)established; grows by one per reconnect. */
+  readonly signalingConnects: number;
   readonly localStream: MediaStream | null;
   readonly audioEnabled: boolean;
   readonly videoEnabled: boolean;
@@ -69,7 +71,7 @@ export class CallCore {
   protected audioEnabled = true;
   protected videoEnabled = true;
   protected signaling: SignalingStatus = 'connecting';
-  protected everConnected = false;
+  protected signalingConnects = 0;
   /** Remote peer of a 1:1 call; its first description travels in initiate/answer. */
   protected directPeer: string | null = null;
   protected directDescriptionSent = false;
@@ -209,8 +211,9 @@ export class CallCore {
   protected end(reason: CallEndReason, detail: string | null = null): void {
     if (!isLive(this.call.phase)) return;
     this.stats.stop();
-    this.mesh?.close();
-    this.mesh = null;
+    const mesh = this.mesh;
+    this.mesh = null; // detach first: closing peers reports state changes
+    mesh?.close();
     for (const track of this.localStream?.getTracks() ?? []) track.stop();
     this.localStream = null;
     this.directPeer = null;
@@ -235,6 +238,7 @@ export class CallCore {
     return {
       call: this.call,
       signaling: this.signaling,
+      signalingConnects: this.signalingConnects,
       localStream: this.localStream,
       audioEnabled: this.audioEnabled,
       videoEnabled: this.videoEnabled,

@@ -142,10 +142,12 @@ export class Mesh {
 
   /** The whole mesh: connected if any peer is, reconnecting if all live peers are, failed if all failed. */
   get link(): MeshLink {
-    const links = [...this.entries.values()].filter((e) => e.session !== null).map((e) => e.participant.link);
+    const links = [...this.entries.values()]
+      .filter((e) => e.session !== null && e.participant.link !== 'closed')
+      .map((e) => e.participant.link);
     if (links.length === 0) return 'none';
     if (links.includes('connected')) return 'connected';
-    if (links.every((l) => l === 'failed' || l === 'closed')) return 'failed';
+    if (links.every((l) => l === 'failed')) return 'failed';
     if (links.includes('reconnecting')) return 'reconnecting';
     return 'connecting';
   }
@@ -184,7 +186,7 @@ export class Mesh {
 
   private update(userId: string, patch: Partial<RemoteParticipant>): void {
     const entry = this.entries.get(userId);
-    if (entry === undefined) return;
+    if (entry === undefined || this.closed) return;
     entry.participant = { ...entry.participant, ...patch };
     this.events.changed();
   }
