@@ -36,6 +36,10 @@ export interface GatewayConfig {
   readonly signalingRatePerSecond: number;
   /** Signaling messages one socket may send in a burst. Env `PEERLINK_SIGNALING_BURST`. Default 100. */
   readonly signalingBurst: number;
+  /** Login/register attempts allowed per client IP and window. Env `PEERLINK_AUTH_RATE_MAX`. Default 20. */
+  readonly authRateMax: number;
+  /** Window of that limit, ms. Env `PEERLINK_AUTH_RATE_WINDOW_MS`. Default 60000. */
+  readonly authRateWindowMs: number;
   /** pino log level. Env `PEERLINK_LOG_LEVEL`. Default `info`. */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -93,6 +97,8 @@ const schema = z.object({
   disconnectGraceMs: z.coerce.number().int().min(0).max(600_000).default(10_000),
   signalingRatePerSecond: z.coerce.number().int().min(1).default(50),
   signalingBurst: z.coerce.number().int().min(1).default(100),
+  authRateMax: z.coerce.number().int().min(1).default(20),
+  authRateWindowMs: z.coerce.number().int().min(1000).default(60_000),
   webRoot: z.string().min(1).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -116,6 +122,8 @@ const ENV_NAMES: Record<keyof z.input<typeof schema>, string | undefined> = {
   disconnectGraceMs: 'PEERLINK_DISCONNECT_GRACE_MS',
   signalingRatePerSecond: 'PEERLINK_SIGNALING_RATE',
   signalingBurst: 'PEERLINK_SIGNALING_BURST',
+  authRateMax: 'PEERLINK_AUTH_RATE_MAX',
+  authRateWindowMs: 'PEERLINK_AUTH_RATE_WINDOW_MS',
   webRoot: 'PEERLINK_WEB_ROOT',
   logLevel: 'PEERLINK_LOG_LEVEL',
 };
@@ -166,6 +174,8 @@ export function loadGatewayConfig(sources: ConfigSources = {}): GatewayConfig {
     disconnectGraceMs: c.disconnectGraceMs,
     signalingRatePerSecond: c.signalingRatePerSecond,
     signalingBurst: c.signalingBurst,
+    authRateMax: c.authRateMax,
+    authRateWindowMs: c.authRateWindowMs,
     webRoot: c.webRoot,
     logLevel: c.logLevel,
   };

@@ -69,6 +69,7 @@ export async function createGateway(config: GatewayConfig, components: GatewayCo
       turnSecret: secrets.turnSecret,
       ttlSeconds: config.turnCredentialTtlSeconds,
     },
+    authRateLimit: { max: config.authRateMax, timeWindowMs: config.authRateWindowMs },
     now,
   });
 
@@ -82,13 +83,15 @@ export async function createGateway(config: GatewayConfig, components: GatewayCo
   const webRoot = config.webRoot ?? defaultWebRoot();
   if (webRoot !== undefined) {
     await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false });
-    app.setNotFoundHandler((req, reply) => {
-      if (req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/socket.io')) {
-        return reply.sendFile('index.html');
-      }
-      return reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url}` } });
-    });
+  } else {
+    log.warn('web app not built (apps/web/dist missing): serving the API only');
   }
+  // Unknown GET paths are client-side routes of the web app; the rest is a JSON 404.
+  app.setNotFoundHandler((req, reply) => {
+    const isPage = req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/socket.io');
+    if (webRoot !== undefined && isPage) return reply.sendFile('index.html');
+    return reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+  });
 
   await app.ready();
   const signaling = createSignalingServer(app.server, {

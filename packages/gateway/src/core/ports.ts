@@ -5,7 +5,7 @@
 import type { CallMode, CallRecord, CallStats, CallStatus, Chat, User } from './model.js';
 
 export interface UserWithSecret extends User {
-  /** Encoded password hash (format owned by `src/http/passwords.ts`). */
+  /** Encoded password hash (format owned by `src/auth/passwords.ts`). */
   readonly passwordHash: string;
 }
 
