@@ -49,8 +49,8 @@ describe('1:1 browser calls', () => {
       await user.page.locator('[data-testid=connection-badge][data-path=direct]').waitFor();
     }
     expect(await alice.page.getByTestId('connection-badge').textContent()).toContain('Direct');
-    await screenshot(alice.page, 'in-call');
     await new Promise((resolve) => setTimeout(resolve, 1200)); // a call with a duration of at least one second
+    await screenshot(alice.page, 'in-call');
     await alice.page.getByTestId('hangup').click();
     await alice.page.locator('[data-testid=call-outcome][data-reason=hangup]').waitFor();
     await bob.page.locator('[data-testid=call-outcome][data-reason=remote-hangup]').waitFor();
@@ -63,7 +63,6 @@ describe('1:1 browser calls', () => {
     }
     expect(await alice.page.getByTestId('history-item').first().getAttribute('data-direction')).toBe('outgoing');
     expect(await bob.page.getByTestId('history-item').first().getAttribute('data-direction')).toBe('incoming');
-    await screenshot(alice.page, 'chat-history');
   });
 });
 
@@ -134,5 +133,8 @@ describe('during a call', () => {
     for (const user of [alice, bob]) {
       await eventually(() => historyStatuses(user), (s) => s[0] === 'completed');
     }
+    expect(await historyStatuses(alice)).toEqual(['completed', 'completed', 'missed', 'rejected', 'completed']);
+    await alice.page.getByTestId('call-outcome').getByRole('button', { name: 'OK' }).click();
+    await screenshot(alice.page, 'chat-history');
   });
 });

@@ -48,14 +48,17 @@ export interface WebStackOptions {
   readonly ringTimeoutMs?: number;
   /** Gateway disconnect grace in ms. */
   readonly disconnectGraceMs?: number;
+  /** STUN/TURN URLs the gateway hands out (comma separated), and the TURN REST secret. */
+  readonly turnUrls?: string;
+  readonly turnSecret?: string;
 }
 
 export interface WebStack {
   readonly baseUrl: string;
   readonly gateway: Gateway;
   readonly browser: Browser;
-  /** Opens a fresh browser context for a new user, registers them through the UI. */
-  user(username: string, options?: { screenshot?: string }): Promise<UserPage>;
+  /** Opens a fresh browser context for a new user, registers them through the UI; `query` is appended to the app URL. */
+  user(username: string, options?: { screenshot?: string; query?: string }): Promise<UserPage>;
   stop(): Promise<void>;
 }
 
@@ -90,6 +93,8 @@ export async function startWebStack(options: WebStackOptions = {}): Promise<WebS
         ringTimeoutMs: options.ringTimeoutMs ?? 30_000,
         disconnectGraceMs: options.disconnectGraceMs ?? 10_000,
         logLevel: 'warn',
+        turnUrls: options.turnUrls,
+        turnSecret: options.turnSecret,
       },
       env: {},
     });
@@ -103,11 +108,11 @@ export async function startWebStack(options: WebStackOptions = {}): Promise<WebS
       baseUrl,
       gateway,
       browser,
-      async user(username, { screenshot: shot } = {}) {
+      async user(username, { screenshot: shot, query = '' } = {}) {
         const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
         await context.grantPermissions(['camera', 'microphone'], { origin: baseUrl });
         const page = await context.newPage();
-        await page.goto(baseUrl);
+        await page.goto(`${baseUrl}/${query}`);
         await page.getByRole('tab', { name: 'Create account' }).click();
         await page.locator('input[name=username]').fill(username);
         await page.locator('input[name=password]').fill(`${username}-password-1`);
