@@ -1,14 +1,18 @@
 // Baseline for `npm run bench:signaling`: a bare Socket.IO 4.8 server that
-// forwards `relay {to, payload}` to the socket `to` as `relay {from, payload}`.
-// No auth, no validation, no storage: the floor our gateway is compared with.
+// forwards `call:signal {to, ...rest}` to the socket `to` as
+// `call:signal {from, ...rest}` — the same messages the gateway relays, with
+// no auth, validation, call state, rate limit or storage.
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
 
 const http = createServer();
 const io = new Server(http, { serveClient: false, maxHttpBufferSize: 128 * 1024 });
 io.on('connection', (socket) => {
-  socket.on('relay', (msg) => {
-    if (msg && typeof msg.to === 'string') io.to(msg.to).emit('relay', { from: socket.id, payload: msg.payload });
+  socket.on('call:signal', (msg) => {
+    if (msg && typeof msg.to === 'string') {
+      const { to, ...rest } = msg;
+      io.to(to).emit('call:signal', { ...rest, from: socket.id });
+    }
   });
 });
 http.listen(0, '127.0.0.1', () => {

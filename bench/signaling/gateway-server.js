@@ -10,7 +10,7 @@ import { createGateway, loadGatewayConfig, TokenService } from '@peerlink/gatewa
 const users = Number(process.env.BENCH_USERS ?? 5200);
 const dataDir = mkdtempSync(join(tmpdir(), 'peerlink-bench-'));
 const config = loadGatewayConfig({
-  env: { PEERLINK_SIGNALING_RATE: '1000000', PEERLINK_SIGNALING_BURST: '1000000' },
+  env: { ...process.env, PEERLINK_SIGNALING_RATE: '1000000', PEERLINK_SIGNALING_BURST: '1000000' },
   flags: { port: 0, host: '127.0.0.1', dataDir, turnEnabled: false, logLevel: 'warn' },
 });
 const gateway = await createGateway(config);

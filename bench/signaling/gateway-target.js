@@ -2,6 +2,22 @@
 // room call per echo pair (the message a browser sends most during call setup).
 import { io } from 'socket.io-client';
 
+/** The `call:signal` message both targets relay: an ICE candidate carrying `seq`. */
+export function signalMessage(callId, to, seq) {
+  const foundation = seq < 0 ? `w${-seq}` : String(seq);
+  return {
+    callId,
+    to,
+    type: 'ice-candidate',
+    signal: { candidate: `candidate:${foundation} 1 udp 2122260223 198.51.100.7 5000 typ host`, sdpMid: '0', sdpMLineIndex: 0 },
+  };
+}
+
+export function seqOf(message) {
+  const f = message.signal.candidate.slice('candidate:'.length).split(' ', 1)[0];
+  return { seq: f.startsWith('w') ? -Number(f.slice(1)) : Number(f) };
+}
+
 export function gatewayTarget(url, info) {
   const callIds = new Map();
   const ack = (socket, event, payload) =>
@@ -31,18 +47,10 @@ export function gatewayTarget(url, info) {
       callIds.set(ib, callId);
     },
     send(from, toIndex, payload) {
-      from.emit('call:signal', {
-        callId: callIds.get(from.benchIndex),
-        to: info.ids[toIndex],
-        type: 'ice-candidate',
-        signal: { candidate: `candidate:${payload.seq < 0 ? 'w' + -payload.seq : payload.seq} 1 udp 2122260223 198.51.100.7 5000 typ host`, sdpMid: '0', sdpMLineIndex: 0 },
-      });
+      from.emit('call:signal', signalMessage(callIds.get(from.benchIndex), info.ids[toIndex], payload.seq));
     },
     onRelay(socket, cb) {
-      socket.on('call:signal', (m) => {
-        const f = m.signal.candidate.slice('candidate:'.length).split(' ', 1)[0];
-        cb({ seq: f.startsWith('w') ? -Number(f.slice(1)) : Number(f) });
-      });
+      socket.on('call:signal', (m) => cb(seqOf(m)));
     },
   };
 }
