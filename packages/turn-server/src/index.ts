@@ -16,3 +16,6 @@ export { PERMISSION_LIFETIME_MS } from './core/permission.js';
 export { DEFAULT_QUOTAS, resolveQuotas, type QuotaInit, type Quotas } from './core/quotas.js';
 export type { SourceRateLimitInit } from './core/source-rate-limiter.js';
 export { TurnServerCore, type TurnServerCoreComponents, type TurnServerCoreInit } from './core/server-core.js';
+export { createTurnServer, type TurnServerHandle } from './node/turn-server.js';
+export { resolveTurnServerOptions, turnServerOptionsSchema, type ResolvedTurnServerOptions, type TurnServerOptions } from './node/options.js';
+export { TurnMetrics, type DriverDropReason } from './node/metrics.js';

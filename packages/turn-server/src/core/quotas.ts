@@ -6,16 +6,22 @@
 
 export interface QuotaInit {
   /** Live allocations per user (TURN REST: the part after the separator). Default 10. Over it: 486. */
-  readonly allocationsPerUser?: number;
+  readonly allocationsPerUser?: number | undefined;
   /** Live allocations in total. Default 10 000. Over it: 508. */
-  readonly allocations?: number;
+  readonly allocations?: number | undefined;
   /** Permissions (peer IPs) per allocation. Default 64. Over it: 508 on CreatePermission / ChannelBind. */
-  readonly permissionsPerAllocation?: number;
+  readonly permissionsPerAllocation?: number | undefined;
   /** Relayed bytes per second per allocation, both directions together (token bucket, 1 s burst). Default: unlimited. Over it: packet dropped. */
-  readonly bandwidthBytesPerSecond?: number;
+  readonly bandwidthBytesPerSecond?: number | undefined;
 }
 
-export type Quotas = Required<Omit<QuotaInit, 'bandwidthBytesPerSecond'>> & { readonly bandwidthBytesPerSecond: number | undefined };
+/** Quotas with defaults applied. */
+export interface Quotas {
+  readonly allocationsPerUser: number;
+  readonly allocations: number;
+  readonly permissionsPerAllocation: number;
+  readonly bandwidthBytesPerSecond: number | undefined;
+}
 
 export const DEFAULT_QUOTAS: Quotas = {
   allocationsPerUser: 10,

@@ -163,6 +163,11 @@ export class TurnServerCore {
     return this.#ctx.allocations.size;
   }
 
+  /** Whether the 5-tuple has an allocation (drivers close idle TCP connections without one). */
+  hasAllocation(tuple: FiveTuple): boolean {
+    return this.#ctx.allocations.byTupleKey(fiveTupleKey(tuple)) !== undefined;
+  }
+
   /** Read-only view of an allocation, for drivers and tests. */
   allocation(id: number): Readonly<Allocation> | undefined {
     return this.#ctx.allocations.byId(id);

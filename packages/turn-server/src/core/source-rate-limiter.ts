@@ -11,9 +11,9 @@
 import { TokenBucket } from './quotas.js';
 
 export interface SourceRateLimitInit {
-  /** Unauthenticated replies per second per source IP. Default 20. */
+  /** Unauthenticated replies per second per source IP. Default 50. */
   readonly repliesPerSecond?: number;
-  /** Burst of unauthenticated replies per source IP. Default 40. */
+  /** Burst of unauthenticated replies per source IP (many clients can share one NAT address). Default 200. */
   readonly burst?: number;
   /** Most source IPs tracked at once (memory bound). Default 65 536. */
   readonly maxSources?: number;
@@ -26,8 +26,8 @@ export class SourceRateLimiter {
   readonly #maxSources: number;
 
   constructor(init: SourceRateLimitInit = {}) {
-    this.#rate = init.repliesPerSecond ?? 20;
-    this.#burst = init.burst ?? 40;
+    this.#rate = init.repliesPerSecond ?? 50;
+    this.#burst = init.burst ?? 200;
     this.#maxSources = Math.max(1, init.maxSources ?? 65_536);
   }
 

@@ -7,7 +7,9 @@ import {
   Attr,
   StunClass,
   StunMessageBuilder,
+  StunMethod,
   decodeErrorCode,
+  decodeUint32,
   decodeStunMessage,
   decodeUtf8,
   getAttribute,
@@ -15,6 +17,7 @@ import {
   type StunMessage,
 } from '@peerlink/protocol';
 import type { TurnAction } from './actions.js';
+import { restPassword, restUsername } from './credentials.js';
 import type { FiveTuple, TransportAddress } from './five-tuple.js';
 import { TurnServerCore, type TurnServerCoreInit } from './server-core.js';
 
@@ -123,3 +126,29 @@ export class TestClient {
     return this.send(method, decorate, options);
   }
 }
+
+export const PEER = { family: 'IPv4', address: '203.0.113.9', port: 6000 } as const;
+export const requestedTransport = (proto = 17) => (b: StunMessageBuilder) => b.add(Attr.REQUESTED_TRANSPORT, new Uint8Array([proto, 0, 0, 0]));
+
+export function restClient(core: TurnServerCore, clock: FakeClock, port: number, user = 'bob', validForMs = 3_600_000): TestClient {
+  const username = restUsername(clock.nowMs + validForMs, user);
+  return new TestClient(core, udpTuple(port), username, restPassword(SECRET, username));
+}
+
+export function allocate(client: TestClient, decorate: (b: StunMessageBuilder) => void = requestedTransport()): { allocationId: number; actions: TurnAction[] } {
+  const exchange = client.request(StunMethod.Allocate, decorate);
+  const open = exchange.actions.find((a) => a.type === 'open-relay');
+  if (open?.type !== 'open-relay') throw new Error(`no open-relay; code ${exchange.code}`);
+  return { allocationId: open.allocationId, actions: client.core.handleRelayOpened(open.allocationId, RELAYED) };
+}
+
+export function lifetimeOf(actions: readonly TurnAction[]): number | undefined {
+  const { response } = responseOf(actions);
+  const attr = response && getAttribute(response, Attr.LIFETIME);
+  return attr && (decodeUint32(attr.value) as { value: number }).value;
+}
+
+export function peerAddr(b: StunMessageBuilder, peer: { family: 'IPv4' | 'IPv6'; address: string; port: number } = PEER): StunMessageBuilder {
+  return b.addXorAddress(Attr.XOR_PEER_ADDRESS, peer);
+}
+
