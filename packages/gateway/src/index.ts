@@ -9,3 +9,4 @@ export { TokenService, type TokenServiceOptions } from './auth/tokens.js';
 export { openStores, type OpenStoresOptions, type DatabaseStores } from './db/index.js';
 export { registerHttpApi, buildIceServers, turnRestCredential } from './http/index.js';
 export { createSignalingServer, attachSignaling, type SignalingOptions } from './transports/socketio/index.js';
+export * from './p2p/index.js';

@@ -1,0 +1,3 @@
+export { attachP2pSignaling, type P2pSignalingDeps, type P2pSignalingHandle, type P2pLogger, type NamespaceHost } from './signaling.js';
+export { P2P_DEFAULTS, resolveP2pOptions, type P2pSignalingOptions } from './options.js';
+export * from './messages.js';
