@@ -138,3 +138,31 @@ describe('during a call', () => {
     await screenshot(alice.page, 'chat-history');
   });
 });
+
+describe('failure messages', () => {
+  it('tells the caller the user is offline', async () => {
+    const dave = await stack.user('dave');
+    await dave.context.close(); // dave's only socket goes away
+    await openChat(alice, ['dave']);
+    await alice.page.getByRole('button', { name: 'Video call' }).click();
+    const outcome = alice.page.locator('[data-testid=call-outcome][data-reason=user-offline]');
+    await outcome.waitFor();
+    expect(await outcome.textContent()).toContain('User is offline');
+    await outcome.getByRole('button', { name: 'OK' }).click();
+  });
+
+  it('tells the user when the camera or microphone is denied, and the callee side stays clean', async () => {
+    const erin = await stack.user('erin');
+    await erin.page.evaluate(() => {
+      // What Chromium does when the user blocks the site's camera/microphone permission.
+      navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+    });
+    await openChat(erin, ['alice']);
+    await erin.page.getByRole('button', { name: 'Audio call' }).click();
+    const outcome = erin.page.locator('[data-testid=call-outcome][data-reason=media-denied]');
+    await outcome.waitFor();
+    expect(await outcome.textContent()).toContain('Camera or microphone access was denied');
+    expect(await alice.page.getByTestId('incoming-call').count()).toBe(0);
+    await erin.context.close();
+  });
+});
