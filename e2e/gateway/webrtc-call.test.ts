@@ -1,12 +1,18 @@
 /**
  * Issue 2 end to end: two Node WebRTC peers (node-datachannel, libdatachannel)
  * take their ICE servers from the API, signal only through the gateway's 1:1
- * call events, open a data channel and exchange a message; the call is then in
- * both users' history as completed with a duration.
+ * call events (offer and answer in call:initiate/call:answer, trickled
+ * candidates in call:ice-candidate), open a data channel and exchange a
+ * message; the call is then in both users' history as completed with a duration.
+ *
+ * The native node-datachannel API is used with auto-negotiation off: every
+ * description change happens synchronously on the JS thread. With the W3C
+ * polyfill, libdatachannel negotiates on its own thread and, under CPU
+ * contention, an answer could meet an offerer whose ICE transport was not yet
+ * in place ("Got a remote candidate without ICE transport").
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RTCPeerConnection } from 'node-datachannel/polyfill';
-import type { Socket } from 'socket.io-client';
+import nodeDataChannel from 'node-datachannel';
 import { api, connect, createChat, emitAck, once, register, startGateway, type RunningGateway } from './support.js';
 
 interface IceServersResponse {
@@ -14,9 +20,19 @@ interface IceServersResponse {
   ttlSeconds: number;
 }
 
-/** libdatachannel prefixes candidates with `a=`; the W3C form has none. */
-function toInit(c: { candidate: string; sdpMid: string | null }) {
-  return { candidate: c.candidate.replace(/^a=/, ''), sdpMid: c.sdpMid, sdpMLineIndex: 0 };
+/** `/api/ice-servers` → libdatachannel's URL strings (`turn:user:pass@host:port`). */
+function toLibdatachannel(ice: IceServersResponse): string[] {
+  return ice.iceServers.flatMap((s) =>
+    s.urls.map((url) => {
+      if (s.username === undefined || s.credential === undefined) return url;
+      const [scheme, rest] = url.split(/:(.*)/s) as [string, string];
+      return `${scheme}:${encodeURIComponent(s.username)}:${encodeURIComponent(s.credential)}@${rest}`;
+    }),
+  );
+}
+
+interface CandidateMessage {
+  candidate: { candidate: string; sdpMid?: string | null } | null;
 }
 
 let offsetMs = 0;
@@ -40,67 +56,74 @@ describe('two node-datachannel peers through the gateway', () => {
     const [sa, sb] = [await connect(gw.url, alice), await connect(gw.url, bob)];
     const ice = await api<IceServersResponse>(gw.url, '/api/ice-servers', { token: alice.token });
     expect(Array.isArray(ice.iceServers)).toBe(true);
+    const config = { iceServers: toLibdatachannel(ice), disableAutoNegotiation: true };
 
-    const pa = new RTCPeerConnection({ iceServers: ice.iceServers });
-    const pb = new RTCPeerConnection({ iceServers: ice.iceServers });
+    const pa = new nodeDataChannel.PeerConnection('alice', config);
+    const pb = new nodeDataChannel.PeerConnection('bob', config);
     try {
-      // Caller: candidates wait until the call exists (the initiate ack).
-      const call: { id?: string | undefined } = {};
-      const pending: unknown[] = [];
-      const sendCandidate = (socket: Socket, candidate: unknown) => socket.emit('call:ice-candidate', { chatId, candidate });
-      pa.onicecandidate = (e) => {
-        if (!e.candidate) return;
-        const init = toInit(e.candidate);
-        if (call.id === undefined) pending.push(init);
-        else sendCandidate(sa, init);
+      // Local candidates are held until the call exists (alice: the initiate
+      // ack; bob: his answer was sent), then trickled through the gateway.
+      const outbox = { a: [] as string[][], b: [] as string[][], aReady: false, bReady: false };
+      const trickle = (socket: typeof sa, candidate: string, mid: string) =>
+        socket.emit('call:ice-candidate', { chatId, candidate: { candidate: candidate.replace(/^a=/, ''), sdpMid: mid } });
+      pa.onLocalCandidate((c, mid) => (outbox.aReady ? trickle(sa, c, mid) : outbox.a.push([c, mid])));
+      pb.onLocalCandidate((c, mid) => (outbox.bReady ? trickle(sb, c, mid) : outbox.b.push([c, mid])));
+      // Remote candidates wait for the remote description.
+      const inbox = { a: [] as CandidateMessage[], b: [] as CandidateMessage[], aReady: false, bReady: false };
+      const apply = (pc: typeof pa, m: CandidateMessage) => {
+        if (m.candidate && m.candidate.candidate !== '') pc.addRemoteCandidate(m.candidate.candidate, m.candidate.sdpMid ?? '0');
       };
-      pb.onicecandidate = (e) => {
-        if (e.candidate) sendCandidate(sb, toInit(e.candidate));
-      };
-      // Both sides add remote candidates only once the remote description is set.
-      const remoteSet = { a: false, b: false };
-      const buffered: { a: unknown[]; b: unknown[] } = { a: [], b: [] };
-      const addRemote = async (side: 'a' | 'b', candidate: unknown) => {
-        if (candidate === null) return;
-        if (!remoteSet[side]) buffered[side].push(candidate);
-        else await (side === 'a' ? pa : pb).addIceCandidate(candidate);
-      };
-      sa.on('call:ice-candidate', (m: { candidate: unknown }) => void addRemote('a', m.candidate));
-      sb.on('call:ice-candidate', (m: { candidate: unknown }) => void addRemote('b', m.candidate));
+      let trickledToA = 0;
+      let trickledToB = 0;
+      sa.on('call:ice-candidate', (m: CandidateMessage) => {
+        trickledToA++;
+        if (inbox.aReady) apply(pa, m);
+        else inbox.a.push(m);
+      });
+      sb.on('call:ice-candidate', (m: CandidateMessage) => {
+        trickledToB++;
+        if (inbox.bReady) apply(pb, m);
+        else inbox.b.push(m);
+      });
 
       const received = new Promise<string>((resolve) => {
-        pb.ondatachannel = (e) => {
-          e.channel.onmessage = (m) => resolve(String(m.data));
-        };
+        pb.onDataChannel((dc) => dc.onMessage((msg) => resolve(typeof msg === 'string' ? msg : Buffer.from(msg as ArrayBuffer).toString())));
       });
       const channel = pa.createDataChannel('chat');
-      const opened = new Promise<void>((resolve) => (channel.onopen = () => resolve()));
+      const opened = new Promise<void>((resolve) => channel.onOpen(() => resolve()));
 
+      // Alice offers.
+      const offerSdp = new Promise<string>((resolve) => pa.onLocalDescription((sdp) => resolve(sdp)));
+      pa.setLocalDescription('offer');
       const offerReceived = once<{ callId: string; callerId: string; offer: { type: 'offer'; sdp: string } }>(sb, 'call:offer');
-      await pa.setLocalDescription(await pa.createOffer());
-      const ack = await emitAck(sa, 'call:initiate', { chatId, offer: { type: 'offer', sdp: pa.localDescription.sdp } });
-      call.id = ack.callId;
-      const callId = call.id;
+      const { callId } = await emitAck(sa, 'call:initiate', { chatId, offer: { type: 'offer', sdp: await offerSdp } });
       expect(callId).toBeTypeOf('string');
-      for (const c of pending.splice(0)) sendCandidate(sa, c);
+      outbox.aReady = true;
+      for (const [c, mid] of outbox.a.splice(0)) trickle(sa, c!, mid!);
 
+      // Bob answers.
       const offer = await offerReceived;
       expect(offer).toMatchObject({ callId, callerId: alice.user.id });
-      await pb.setRemoteDescription(offer.offer);
-      remoteSet.b = true;
-      for (const c of buffered.b.splice(0)) await pb.addIceCandidate(c as RTCIceCandidateInit);
+      const answerSdp = new Promise<string>((resolve) => pb.onLocalDescription((sdp) => resolve(sdp)));
+      pb.setRemoteDescription(offer.offer.sdp, 'offer');
+      inbox.bReady = true;
+      for (const m of inbox.b.splice(0)) apply(pb, m);
+      pb.setLocalDescription('answer');
       const answerReceived = once<{ callId: string; answer: { type: 'answer'; sdp: string } }>(sa, 'call:answer');
-      await pb.setLocalDescription(await pb.createAnswer());
-      await emitAck(sb, 'call:answer', { chatId, answer: { type: 'answer', sdp: pb.localDescription.sdp } });
+      await emitAck(sb, 'call:answer', { chatId, answer: { type: 'answer', sdp: await answerSdp } });
+      outbox.bReady = true;
+      for (const [c, mid] of outbox.b.splice(0)) trickle(sb, c!, mid!);
+
       const answer = await answerReceived;
       expect(answer.callId).toBe(callId);
-      await pa.setRemoteDescription(answer.answer);
-      remoteSet.a = true;
-      for (const c of buffered.a.splice(0)) await pa.addIceCandidate(c as RTCIceCandidateInit);
+      pa.setRemoteDescription(answer.answer.sdp, 'answer');
+      inbox.aReady = true;
+      for (const m of inbox.a.splice(0)) apply(pa, m);
 
       await opened;
-      channel.send('hello through a peer-to-peer data channel');
+      channel.sendMessage('hello through a peer-to-peer data channel');
       expect(await received).toBe('hello through a peer-to-peer data channel');
+      expect(trickledToA + trickledToB).toBeGreaterThan(0); // candidates went through the gateway
 
       offsetMs += 7_000; // seven seconds of conversation
       const ended = once<{ callId: string }>(sb, 'call:end');
