@@ -1,0 +1,11 @@
+export * from './wire/index.js';
+export { agentConfigSchema, parseAgentConfig, loadAgentConfig, splitHostPort, AgentConfigError, type AgentConfig } from './config.js';
+export { backoffDelay, BACKOFF_DEFAULTS, type BackoffOptions } from './core/backoff.js';
+export { connectionQuality, type ConnectionQuality } from './core/quality.js';
+export type { AgentTransport, TransportState, TransportStatus } from './transport.js';
+export { Agent, type AgentInit, type AgentStatus, type StreamRecord } from './node/agent.js';
+export { startMonitorApi, agentMetrics, type MonitorApi } from './node/monitor-api.js';
+export { TunnelTransport, tunnelUrl, type TunnelTransportInit } from './node/tunnel-transport.js';
+export { TunnelForwarder, type ForwardSpec, type ForwarderInit, type ForwarderEvent, type ForwarderStats } from './node/forwarder.js';
+export { serveStream, TARGET_CONNECT_TIMEOUT_MS } from './node/serve-stream.js';
+export { loadOrCreateIdentity } from './node/identity-file.js';

@@ -1,0 +1,150 @@
+/**
+ * The device agent: picks the transports of its connection mode, serves the
+ * streams of every connection they produce, and keeps the numbers the local
+ * monitoring API reports.
+ *
+ * Modes: `tunnel` runs the tunnel transport. `p2p` and `hybrid` are accepted
+ * but the WebRTC transport is not wired yet: `hybrid` runs the tunnel with
+ * path reason `p2p-unavailable`; `p2p` runs the tunnel only when
+ * `fallback_to_tunnel` is true, else it reports `offline`.
+ */
+import type { P2PConnection, PathInfo, PeerIdentity } from '@peerlink/sdk';
+import type { AgentConfig } from '../config.js';
+import { connectionQuality, type ConnectionQuality } from '../core/quality.js';
+import type { AgentTransport, TransportStatus } from '../transport.js';
+import type { ConnectionMode } from '../wire/index.js';
+import { serveStream, type ServedStream } from './serve-stream.js';
+import { TunnelTransport, type TunnelTransportInit } from './tunnel-transport.js';
+
+export interface StreamRecord {
+  readonly id: number;
+  readonly peer: string;
+  readonly service: string;
+  readonly path: PathInfo;
+  readonly since: number;
+  readonly served: ServedStream;
+  readonly connection: P2PConnection;
+}
+
+export interface AgentStatus {
+  status: 'online' | 'connecting' | 'offline';
+  mode: ConnectionMode;
+  active_connections: number;
+  direct_connections: number;
+  relay_connections: number;
+  tunnel_connections: number;
+  bytes_sent: number;
+  bytes_received: number;
+  connection_quality: ConnectionQuality;
+}
+
+export interface AgentInit {
+  readonly config: AgentConfig;
+  readonly identity: PeerIdentity;
+  readonly now?: () => number;
+  /** Overrides for the tunnel transport (backoff, session tuning) — tests. */
+  readonly tunnel?: Partial<TunnelTransportInit>;
+}
+
+export class Agent {
+  readonly config: AgentConfig;
+  readonly #transports: AgentTransport[] = [];
+  readonly #targets: ReadonlyMap<string, string>;
+  readonly #streams = new Map<number, StreamRecord>();
+  readonly #now: () => number;
+  readonly #pathReason: string;
+  #nextId = 1;
+  /** Bytes of streams that already ended. */
+  #doneBytes = { sent: 0, received: 0 };
+  /** Streams refused since start, by code. */
+  readonly refusals = new Map<string, number>();
+  readonly #closing = new Set<Promise<void>>();
+
+  constructor(init: AgentInit) {
+    this.config = init.config;
+    this.#now = init.now ?? Date.now;
+    this.#targets = new Map(init.config.services.map((s) => [s.name, s.target]));
+    const mode = init.config.agent.connection_mode;
+    this.#pathReason = mode === 'tunnel' ? 'tunnel-mode' : 'p2p-unavailable';
+    const wantsTunnel = mode !== 'p2p' || init.config.fallback_to_tunnel;
+    if (wantsTunnel) {
+      this.#transports.push(
+        new TunnelTransport({
+          gatewayUrl: init.config.tunnel_server_url,
+          deviceId: init.config.agent.agent_id,
+          credential: init.config.device_credential,
+          identity: init.identity,
+          services: init.config.services.map((s) => s.name),
+          mode,
+          now: this.#now,
+          ...init.tunnel,
+        }),
+      );
+    }
+  }
+
+  start(): void {
+    for (const transport of this.#transports) transport.start((connection) => this.#serve(connection));
+  }
+
+  /** `POST /p2p/reconnect`: restart every transport's session now. */
+  reconnect(): void {
+    for (const transport of this.#transports) transport.reconnect();
+  }
+
+  transports(): TransportStatus[] {
+    return this.#transports.map((t) => t.status());
+  }
+
+  streams(): StreamRecord[] {
+    return [...this.#streams.values()];
+  }
+
+  status(): AgentStatus {
+    const states = this.transports().map((t) => t.state);
+    const status = states.includes('online') ? 'online' : states.includes('connecting') ? 'connecting' : 'offline';
+    const streams = this.streams();
+    const byPath = (kind: PathInfo['kind']): number => streams.filter((s) => s.path.kind === kind).length;
+    const live = streams.reduce((acc, s) => ({ sent: acc.sent + s.served.counters.bytesIn, received: acc.received + s.served.counters.bytesOut }), { sent: 0, received: 0 });
+    const tunnel = this.transports().find((t) => t.state === 'online');
+    return {
+      status,
+      mode: this.config.agent.connection_mode,
+      active_connections: streams.length,
+      direct_connections: byPath('direct'),
+      relay_connections: byPath('relay'),
+      tunnel_connections: byPath('tunnel'),
+      // Sent = from the local service toward viewers; received = from viewers.
+      bytes_sent: this.#doneBytes.sent + live.sent,
+      bytes_received: this.#doneBytes.received + live.received,
+      connection_quality: connectionQuality({ connected: status === 'online', path: 'tunnel', rttMs: tunnel?.rttMs }),
+    };
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.#transports.map((t) => t.stop()));
+    await Promise.allSettled([...this.#closing]);
+  }
+
+  #serve(connection: P2PConnection): void {
+    const path: PathInfo = { kind: connection.path.kind, reason: this.#pathReason };
+    void (async () => {
+      for (;;) {
+        const stream = await connection.acceptStream().catch(() => undefined);
+        if (stream === undefined) return;
+        const id = this.#nextId++;
+        const done = serveStream(stream, this.#targets, {
+          onOpen: (served) => this.#streams.set(id, { id, peer: served.peer, service: served.service, path, since: this.#now(), served, connection }),
+          onClose: (served) => {
+            this.#streams.delete(id);
+            this.#doneBytes.sent += served.counters.bytesIn;
+            this.#doneBytes.received += served.counters.bytesOut;
+          },
+          onRefused: (code) => this.refusals.set(code, (this.refusals.get(code) ?? 0) + 1),
+        }).catch(() => stream.reset());
+        this.#closing.add(done);
+        void done.finally(() => this.#closing.delete(done));
+      }
+    })();
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * A peerlink session over one WebSocket: every session frame is one binary
+ * message (the tunnel has no separate unreliable channel, so messages ride
+ * the reliable one). Text messages are ignored. Binary messages that arrive
+ * before {@link WebSocketLink.bind} (e.g. the peer's HELLO right behind a
+ * handshake message) are kept, at most {@link MAX_EARLY_FRAMES}.
+ */
+import type { SessionLink, SessionLinkEvents } from '@peerlink/sdk';
+import WebSocket from 'ws';
+
+/** Normal closure code used by {@link WebSocketLink.close}. */
+const NORMAL_CLOSURE = 1000;
+/** Binary messages kept until the session binds; more close the socket (protocol error). */
+export const MAX_EARLY_FRAMES = 16;
+
+export class WebSocketLink implements SessionLink {
+  readonly hasUnreliableChannel = false;
+  readonly #ws: WebSocket;
+  #events: SessionLinkEvents | undefined;
+  #lost = false;
+  #early: Uint8Array[] | undefined = [];
+
+  constructor(ws: WebSocket) {
+    this.#ws = ws;
+    ws.on('message', (data, isBinary) => {
+      if (!isBinary) return;
+      if (this.#events !== undefined) return this.#events.receive('reliable', toBytes(data));
+      if (this.#early === undefined || this.#early.length >= MAX_EARLY_FRAMES) return void ws.terminate();
+      this.#early.push(toBytes(data));
+    });
+    ws.on('close', (code, reason) => this.#lose(`websocket-closed: ${code}${reason.length > 0 ? ` ${reason.toString('utf8')}` : ''}`));
+    ws.on('error', (err) => this.#lose(`websocket-error: ${err.message}`));
+  }
+
+  /** Routes inbound frames to the session (call from `SessionConnection.establish`'s `bind`). */
+  bind(events: SessionLinkEvents): void {
+    this.#events = events;
+    const early = this.#early ?? [];
+    this.#early = undefined;
+    // Deliver after establish() finished binding (it sends HELLO first).
+    if (early.length > 0) queueMicrotask(() => early.forEach((bytes) => events.receive('reliable', bytes)));
+  }
+
+  /** Bytes queued in the WebSocket but not yet written to the socket. */
+  get bufferedAmount(): number {
+    return this.#ws.bufferedAmount;
+  }
+
+  send(_channel: 'reliable' | 'unreliable', bytes: Uint8Array): void {
+    if (this.#ws.readyState !== WebSocket.OPEN) return;
+    this.#ws.send(bytes, { binary: true });
+  }
+
+  close(): void {
+    if (this.#ws.readyState === WebSocket.OPEN || this.#ws.readyState === WebSocket.CONNECTING) this.#ws.close(NORMAL_CLOSURE, 'session closed');
+  }
+
+  #lose(reason: string): void {
+    if (this.#lost) return;
+    this.#lost = true;
+    this.#events?.lost(reason);
+  }
+}
+
+function toBytes(data: WebSocket.RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return data;
+}
