@@ -16,14 +16,16 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
+/** `turn: true` runs the embedded STUN/TURN server on a free port (set `PEERLINK_TURN_PORT` in env to choose). */
 export async function startGateway(
   env: Record<string, string> = {},
   components: Parameters<typeof createGateway>[1] = {},
+  options: { turn?: boolean } = {},
 ): Promise<RunningGateway> {
   const dataDir = await mkdtemp(join(tmpdir(), 'peerlink-e2e-'));
   const config = loadGatewayConfig({
-    env,
-    flags: { port: 0, host: '127.0.0.1', dataDir, turnEnabled: false, logLevel: 'warn' },
+    env: options.turn ? { PEERLINK_TURN_PORT: '0', ...env } : env,
+    flags: { port: 0, host: '127.0.0.1', dataDir, turnEnabled: options.turn ?? false, logLevel: 'warn' },
   });
   const gateway = await createGateway(config, components);
   const { port } = await gateway.listen();

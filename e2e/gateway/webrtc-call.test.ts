@@ -42,7 +42,7 @@ beforeAll(async () => {
   // The gateway's clock stands still unless the test moves it, so the call has
   // a known duration without sleeping.
   const frozen = Date.now();
-  gw = await startGateway({}, { now: () => frozen + offsetMs });
+  gw = await startGateway({}, { now: () => frozen + offsetMs }, { turn: true });
 });
 afterAll(async () => {
   await gw.stop();
@@ -55,7 +55,12 @@ describe('two node-datachannel peers through the gateway', () => {
     const chatId = await createChat(gw.url, alice, ['bob_rtc']);
     const [sa, sb] = [await connect(gw.url, alice), await connect(gw.url, bob)];
     const ice = await api<IceServersResponse>(gw.url, '/api/ice-servers', { token: alice.token });
-    expect(Array.isArray(ice.iceServers)).toBe(true);
+    // The embedded STUN/TURN server, named by the host this client used.
+    const port = gw.gateway.turn!.handle.udpAddress.port;
+    expect(ice.iceServers).toEqual([
+      { urls: [`stun:127.0.0.1:${port}`] },
+      { urls: [`turn:127.0.0.1:${port}?transport=udp`, `turn:127.0.0.1:${port}?transport=tcp`], username: expect.stringMatching(new RegExp(`^\\d+:${alice.user.id}$`)), credential: expect.any(String) },
+    ]);
     const config = { iceServers: toLibdatachannel(ice), disableAutoNegotiation: true };
 
     const pa = new nodeDataChannel.PeerConnection('alice', config);

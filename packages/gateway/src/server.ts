@@ -16,6 +16,7 @@ import { TokenService } from './auth/tokens.js';
 import { registerHttpApi } from './http/index.js';
 import { createSignalingServer } from './transports/socketio/index.js';
 import { resolveSecrets, type Secrets } from './secrets.js';
+import { startEmbeddedTurn, type EmbeddedTurn } from './turn.js';
 
 /** Optional collaborators, for embedding and tests. */
 export interface GatewayComponents {
@@ -30,6 +31,8 @@ export interface Gateway {
   readonly stores: Stores;
   readonly secrets: Secrets;
   readonly metrics: Registry;
+  /** The embedded STUN/TURN server, when enabled. */
+  readonly turn: EmbeddedTurn | undefined;
   /** Starts listening; resolves with the bound port. */
   listen(): Promise<{ host: string; port: number }>;
   /** Graceful shutdown: stop accepting, tell clients, close storage. Idempotent. */
@@ -58,6 +61,17 @@ export async function createGateway(config: GatewayConfig, components: GatewayCo
   const failed = await stores.calls.failUnfinishedCalls(now(), 'gateway-restart');
   if (failed > 0) log.warn({ failed }, 'calls left unfinished by a previous run were marked failed');
 
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics, prefix: 'peerlink_' });
+  let turn: EmbeddedTurn | undefined;
+  try {
+    turn = config.turn.enabled ? await startEmbeddedTurn(config, secrets.turnSecret, metrics) : undefined;
+  } catch (err) {
+    await stores.close();
+    throw err;
+  }
+  if (turn) log.info({ udp: turn.handle.udpAddress, tcp: turn.handle.tcpAddress, relayIp: turn.handle.relayIp }, 'embedded STUN/TURN listening');
+
   const tokens = new TokenService({ secret: secrets.jwtSecret });
   const turnUrls = config.turnUrls ?? components.defaultTurnUrls ?? [];
   await registerHttpApi(app, {
@@ -68,13 +82,12 @@ export async function createGateway(config: GatewayConfig, components: GatewayCo
       turnUrls: turnUrls.filter((u) => u.startsWith('turn:') || u.startsWith('turns:')),
       turnSecret: secrets.turnSecret,
       ttlSeconds: config.turnCredentialTtlSeconds,
+      urlsForHost: turn?.urlsForHost,
     },
     authRateLimit: { max: config.authRateMax, timeWindowMs: config.authRateWindowMs },
     now,
   });
 
-  const metrics = new Registry();
-  collectDefaultMetrics({ register: metrics, prefix: 'peerlink_' });
   app.get('/metrics', async (_req, reply) => {
     reply.header('content-type', metrics.contentType);
     return metrics.metrics();
@@ -120,6 +133,7 @@ export async function createGateway(config: GatewayConfig, components: GatewayCo
     stores,
     secrets,
     metrics,
+    turn,
     async listen() {
       await app.listen({ port: config.port, host: config.host });
       const address = app.server.address();
@@ -131,6 +145,7 @@ export async function createGateway(config: GatewayConfig, components: GatewayCo
         log.info({ reason }, 'gateway shutting down');
         await signaling.close();
         await app.close();
+        await turn?.handle.close();
         await stores.close();
       })();
       return closing;

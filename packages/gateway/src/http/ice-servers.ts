@@ -21,6 +21,22 @@ export interface IceServersConfig {
   turnSecret: string | undefined;
   /** Lifetime of a TURN credential in seconds. Default 86400 (one day). */
   ttlSeconds: number;
+  /**
+   * URLs derived from the host name the client used to reach the gateway
+   * (the embedded TURN server listens on every interface, so the name that
+   * reached the HTTP API reaches it too). Used when the static lists are empty.
+   */
+  urlsForHost?: ((hostname: string) => { stunUrls: string[]; turnUrls: string[] }) | undefined;
+}
+
+/** Host names accepted from the `Host` header for {@link IceServersConfig.urlsForHost}. */
+const HOSTNAME = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])$/;
+
+/** The static lists, or the per-host ones when the static lists are empty and the host name is well formed. */
+export function iceConfigForHost(config: IceServersConfig, hostname: string | undefined): IceServersConfig {
+  if (config.urlsForHost === undefined || config.stunUrls.length + config.turnUrls.length > 0) return config;
+  if (hostname === undefined || hostname.length > 253 || !HOSTNAME.test(hostname)) return config;
+  return { ...config, ...config.urlsForHost(hostname) };
 }
 
 export const DEFAULT_TURN_CREDENTIAL_TTL_SECONDS = 86_400;

@@ -20,7 +20,7 @@ import { registerChatRoutes } from './routes-chats.js';
 
 export type { AuthRateLimit, HttpApiDeps, HttpStores } from './context.js';
 export { DEFAULT_AUTH_RATE_LIMIT } from './context.js';
-export { buildIceServers, DEFAULT_TURN_CREDENTIAL_TTL_SECONDS, turnRestCredential } from './ice-servers.js';
+export { buildIceServers, DEFAULT_TURN_CREDENTIAL_TTL_SECONDS, iceConfigForHost, turnRestCredential } from './ice-servers.js';
 export type { IceServer, IceServersConfig, IceServersResponse, TurnRestCredential } from './ice-servers.js';
 export { toErrorResponse, type ErrorBody } from './errors.js';
 export * from './schemas.js';

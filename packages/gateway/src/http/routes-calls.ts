@@ -4,7 +4,7 @@ import { GatewayError } from '../errors.js';
 import { requireUser } from './auth-guard.js';
 import type { HttpContext } from './context.js';
 import { errorBody } from './errors.js';
-import { buildIceServers } from './ice-servers.js';
+import { buildIceServers, iceConfigForHost } from './ice-servers.js';
 import { describeIssues, listCallsQuery } from './schemas.js';
 import { callView } from './views.js';
 
@@ -27,7 +27,7 @@ export function registerCallRoutes(app: FastifyInstance, ctx: HttpContext): void
     const auth = await requireUser(request, ctx.tokens);
     // Credentials are per user and expire: never cache them in shared caches.
     reply.header('cache-control', 'no-store');
-    return buildIceServers(ctx.iceServers, auth.userId, ctx.now());
+    return buildIceServers(iceConfigForHost(ctx.iceServers, request.hostname), auth.userId, ctx.now());
   });
 }
 
