@@ -1,0 +1,25 @@
+import type { Command } from 'commander';
+import { Agent, loadAgentConfig, loadOrCreateIdentity, splitHostPort, startMonitorApi } from '@peerlink/agent';
+
+/** `peerlink agent --config agent.json`: the device agent and its local monitoring API. */
+export function registerAgent(program: Command): void {
+  program
+    .command('agent')
+    .description('run the device agent: expose local services through the gateway tunnel (modes tunnel|p2p|hybrid)')
+    .requiredOption('-c, --config <file>', 'agent.json (see packages/agent README)')
+    .action(async (flags: { config: string }) => {
+      const config = await loadAgentConfig(flags.config);
+      const identity = await loadOrCreateIdentity(config.key_file);
+      const agent = new Agent({ config, identity });
+      agent.start();
+      const { host, port } = splitHostPort(config.local_api);
+      const api = await startMonitorApi(agent, host, port);
+      process.stdout.write(`peerlink agent ${config.agent.agent_id} (${config.agent.connection_mode}), peer id ${identity.peerId}\n`);
+      process.stdout.write(`local API http://${api.host}:${api.port}/p2p/status\n`);
+      const stop = (): void => {
+        void Promise.all([api.close(), agent.stop()]).then(() => process.exit(0));
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+}
