@@ -82,7 +82,7 @@ export async function createGateway(config: GatewayConfig, components: GatewayCo
       turnUrls: turnUrls.filter((u) => u.startsWith('turn:') || u.startsWith('turns:')),
       turnSecret: secrets.turnSecret,
       ttlSeconds: config.turnCredentialTtlSeconds,
-      urlsForHost: turn?.urlsForHost,
+      urlsForHost: turn ? (host: string) => turn.urlsForHost(host) : undefined,
     },
     authRateLimit: { max: config.authRateMax, timeWindowMs: config.authRateWindowMs },
     now,
