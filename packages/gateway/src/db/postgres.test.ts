@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from './migrations.js';
 import { startPostgres, type TestPostgres } from '../../../../e2e/support/postgres.js';
 import { openStores } from './index.js';
 import { describeStoreContract } from './testkit/index.js';
@@ -30,7 +31,7 @@ describe('postgres database', () => {
     } finally {
       await second.close();
     }
-    expect(applied).toEqual([['0001_initial'], []]);
+    expect(applied).toEqual([Object.keys(MIGRATIONS).sort(), []]);
   });
 
   it("rejects with the server's reason when the database does not exist", async () => {
