@@ -20,8 +20,10 @@ http.listen(0, '127.0.0.1', () => {
 });
 process.on('message', (m) => {
   if (m === 'rss') process.send?.({ rss: process.memoryUsage().rss });
+  if (m === 'cpu') process.send?.({ cpu: process.cpuUsage() });
   if (m === 'gc') {
     globalThis.gc?.();
     process.send?.({ gc: true });
   }
 });
+process.on('SIGTERM', () => process.exit(0)); // a clean exit writes --cpu-prof profiles

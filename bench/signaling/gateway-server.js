@@ -34,6 +34,7 @@ for (let i = 0; i < 40; i += 2) {
 process.stdout.write(`${JSON.stringify({ port, pid: process.pid, ids, tokens: list, chats })}\n`);
 process.on('message', (m) => {
   if (m === 'rss') process.send?.({ rss: process.memoryUsage().rss });
+  if (m === 'cpu') process.send?.({ cpu: process.cpuUsage() });
   if (m === 'gc') {
     globalThis.gc?.();
     process.send?.({ gc: true });

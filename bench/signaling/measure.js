@@ -48,8 +48,17 @@ export async function measureLatency(target, { rate = 1000, seconds = 5 } = {}) 
   return { offeredPerSecond: rate, samples: rtts.length, lost: total - rtts.length, p50Ms: percentile(rtts, 50), p99Ms: percentile(rtts, 99) };
 }
 
-/** Saturation: `pairs` echo pairs, each with `window` messages in flight; relays/s. */
-export async function measureThroughput(target, { pairs = 8, window = 64, seconds = 5, base = 10 } = {}) {
+const cpuMicros = (usage) => usage.user + usage.system;
+
+/**
+ * Saturation: `pairs` echo pairs, each with `window` messages in flight;
+ * relays/s. With `server`, also the server's CPU time per relayed message
+ * (µs, user + system) and its CPU share of the window (1 = one core busy):
+ * unlike relays/s, CPU per relay hardly depends on what else the machine runs,
+ * and a share well below 1 means the load generator, not the server, was the
+ * bottleneck.
+ */
+export async function measureThroughput(target, { pairs = 8, window = 64, seconds = 5, base = 10, server } = {}) {
   let relayed = 0;
   let counting = false;
   const sockets = [];
@@ -71,14 +80,20 @@ export async function measureThroughput(target, { pairs = 8, window = 64, second
     for (let w = 0; w < window; w++) target.send(a, ib, { seq: w });
   }
   await sleep(1000);
+  const cpu0 = server ? await server.cpu() : undefined;
   counting = true;
   const t0 = performance.now();
   await sleep(seconds * 1000);
   counting = false;
   const elapsed = (performance.now() - t0) / 1000;
+  const cpu1 = server ? await server.cpu() : undefined;
+  const counted = relayed;
   for (const s of sockets) s.disconnect();
   await sleep(300);
-  return { relaysPerSecond: Math.round(relayed / elapsed), pairs, window };
+  const result = { relaysPerSecond: Math.round(counted / elapsed), pairs, window };
+  if (cpu0 === undefined || cpu1 === undefined) return result;
+  const cpu = cpuMicros(cpu1) - cpuMicros(cpu0);
+  return { ...result, cpuMicrosPerRelay: +(cpu / Math.max(1, counted)).toFixed(2), serverCpuShare: +(cpu / 1e6 / elapsed).toFixed(2) };
 }
 
 /** Server RSS growth per idle connection, measured over `count` connections. */

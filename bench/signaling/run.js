@@ -2,6 +2,7 @@
 // Socket.IO forwarder, both measured in this run, each in its own process.
 // Prints a JSON report and a Markdown table for docs/BENCHMARKS.md.
 import { fork } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,12 +20,22 @@ async function startServer(script, env = {}) {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     env: { ...process.env, ...env },
   });
-  const line = await new Promise((resolve, reject) => {
+  // The first stdout line carrying `port` is the server's info; other lines
+  // (e.g. a log line written before it) are passed through to stderr.
+  const info = await new Promise((resolve, reject) => {
     const rl = createInterface({ input: child.stdout });
-    rl.once('line', resolve);
+    rl.on('line', (line) => {
+      let parsed;
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        parsed = undefined;
+      }
+      if (parsed && typeof parsed.port === 'number') resolve(parsed);
+      else process.stderr.write(`${script}: ${line}\n`);
+    });
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
-  const info = JSON.parse(line);
   const ask = (msg, key) =>
     new Promise((resolve) => {
       const on = (m) => {
@@ -40,6 +51,7 @@ async function startServer(script, env = {}) {
     info,
     url: `http://127.0.0.1:${info.port}`,
     rss: () => ask('rss', 'rss'),
+    cpu: () => ask('cpu', 'cpu'),
     gc: () => ask('gc', 'gc'),
     async stop() {
       child.kill('SIGTERM');
@@ -80,44 +92,64 @@ const targets = {
     make: (server) => gatewayTarget(server.url, server.info),
   },
 };
+const load = () => loadavg().map((n) => +n.toFixed(2));
+const loadAtStart = load();
 
-// Throughput alternates between the two targets ROUNDS times (the best round
-// of each counts), so a noisy neighbour penalises both alike.
+// Throughput and latency alternate between the two targets ROUNDS times (the
+// best round of each counts), so a noisy neighbour penalises both alike. Each
+// round is a fresh server process: throughput first, then latency.
 const results = { bare: { rounds: [] }, gateway: { rounds: [] } };
 for (let round = 0; round < ROUNDS; round++) {
   for (const [name, t] of Object.entries(targets)) {
     const server = await startServer(t.script, { ...t.env, BENCH_USERS: '300' });
-    const r = await measureThroughput(t.make(server), { seconds: SECONDS });
-    results[name].rounds.push(r.relaysPerSecond);
-    console.error(`round ${round + 1}: ${name} ${r.relaysPerSecond} relays/s`);
+    const target = t.make(server);
+    const throughput = await measureThroughput(target, { seconds: SECONDS, server });
+    const latency = await measureLatency(target, { rate: 1000, seconds: SECONDS });
+    results[name].rounds.push({ ...throughput, ...latency, load: load() });
+    console.error(
+      `round ${round + 1}: ${name} ${throughput.relaysPerSecond} relays/s, ${throughput.cpuMicrosPerRelay} µs CPU/relay ` +
+        `(server CPU share ${throughput.serverCpuShare}), p50 ${latency.p50Ms.toFixed(2)} ms, p99 ${latency.p99Ms.toFixed(2)} ms`,
+    );
     await server.stop();
   }
 }
+const best = (rounds, key, pick) => pick(...rounds.map((r) => r[key]));
 for (const [name, t] of Object.entries(targets)) {
   const server = await startServer(t.script, t.env);
-  const target = t.make(server);
-  results[name].throughput = { relaysPerSecond: Math.max(...results[name].rounds), pairs: 8, window: 64 };
-  results[name].latency = await measureLatency(target, { rate: 1000, seconds: SECONDS });
-  results[name].idle = await measureIdleRss(target, server, { count: CONNECTIONS });
-  console.error(`${name}: p99 ${results[name].latency.p99Ms.toFixed(2)} ms, ${results[name].idle.bytesPerConnection} B/connection`);
+  const { rounds } = results[name];
+  results[name].throughput = {
+    relaysPerSecond: best(rounds, 'relaysPerSecond', Math.max),
+    cpuMicrosPerRelay: best(rounds, 'cpuMicrosPerRelay', Math.min),
+    pairs: 8,
+    window: 64,
+  };
+  results[name].latency = { p50Ms: best(rounds, 'p50Ms', Math.min), p99Ms: best(rounds, 'p99Ms', Math.min), lost: best(rounds, 'lost', Math.max) };
+  results[name].idle = await measureIdleRss(t.make(server), server, { count: CONNECTIONS });
+  console.error(`${name}: ${results[name].idle.bytesPerConnection} B/idle connection`);
   await server.stop();
 }
 const g = results.gateway;
 const b = results.bare;
+const ratio = (x, y) => +(x / y).toFixed(2);
 const ratios = {
-  throughput: +(g.throughput.relaysPerSecond / b.throughput.relaysPerSecond).toFixed(2),
-  rssPerConnection: +(g.idle.bytesPerConnection / b.idle.bytesPerConnection).toFixed(2),
-  p99: +(g.latency.p99Ms / b.latency.p99Ms).toFixed(2),
+  throughput: ratio(g.throughput.relaysPerSecond, b.throughput.relaysPerSecond),
+  cpuPerRelay: ratio(g.throughput.cpuMicrosPerRelay, b.throughput.cpuMicrosPerRelay),
+  rssPerConnection: ratio(g.idle.bytesPerConnection, b.idle.bytesPerConnection),
+  p99: ratio(g.latency.p99Ms, b.latency.p99Ms),
 };
-console.log(JSON.stringify({ date: new Date().toISOString(), node: process.version, results, ratios }, null, 2));
+const machine = { cpus: cpus().length, node: process.version, loadAtStart, loadAtEnd: load() };
+console.log(JSON.stringify({ date: new Date().toISOString(), machine, results, ratios }, null, 2));
 const f = (n) => (Number.isFinite(n) ? n.toFixed(2) : String(n));
 console.log(`
 | metric | bare socket.io | peerlink gateway | ratio |
 |---|---|---|---|
 | relays/s at saturation (8 echo pairs, window 64, best of ${ROUNDS}) | ${b.throughput.relaysPerSecond} | ${g.throughput.relaysPerSecond} | ${ratios.throughput}× |
-| round trip p50 at 1,000 msg/s (ms) | ${f(b.latency.p50Ms)} | ${f(g.latency.p50Ms)} | |
-| round trip p99 at 1,000 msg/s (ms) | ${f(b.latency.p99Ms)} | ${f(g.latency.p99Ms)} | ${ratios.p99}× |
-| lost at 1,000 msg/s | ${b.latency.lost} | ${g.latency.lost} | |
+| server CPU per relayed message (µs, best of ${ROUNDS}) | ${f(b.throughput.cpuMicrosPerRelay)} | ${f(g.throughput.cpuMicrosPerRelay)} | ${ratios.cpuPerRelay}× |
+| round trip p50 at 1,000 msg/s (ms, best of ${ROUNDS}) | ${f(b.latency.p50Ms)} | ${f(g.latency.p50Ms)} | |
+| round trip p99 at 1,000 msg/s (ms, best of ${ROUNDS}) | ${f(b.latency.p99Ms)} | ${f(g.latency.p99Ms)} | ${ratios.p99}× |
+| lost at 1,000 msg/s (worst round) | ${b.latency.lost} | ${g.latency.lost} | |
 | RSS per idle connection at ${CONNECTIONS} (bytes) | ${b.idle.bytesPerConnection} | ${g.idle.bytesPerConnection} | ${ratios.rssPerConnection}× |
+
+${machine.cpus} CPUs, Node ${machine.node}, load average ${loadAtStart.join(' / ')} at start, ${machine.loadAtEnd.join(' / ')} at end.
 `);
 process.exit(0);

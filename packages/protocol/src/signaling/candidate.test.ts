@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isIPv6, parseCandidate } from './candidate.js';
+import { CANDIDATE_TYPES, type CandidateParseResult, type CandidateType, isHostname, isIPv4, isIPv6, parseCandidate } from './candidate.js';
 import { GOOD_CANDIDATES } from './samples.js';
 import { MAX_CANDIDATE_LENGTH } from './limits.js';
 
@@ -78,4 +78,119 @@ describe('isIPv6', () => {
   it.each(['1::2::3', '1:2:3:4:5:6:7:8:9', '12345::1', ':::', '1.2.3.4', '1:2:3:4:5:6:7'])('rejects %s', (a) =>
     expect(isIPv6(a)).toBe(false),
   );
+});
+
+// The readable parser as first written (split, regex, destructuring): the reference the hot-path version must match.
+const FOUNDATION = /^[A-Za-z0-9+/]{1,32}$/; // 1*32ice-char
+const DIGITS = /^\d{1,10}$/;
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/; // RFC 8866 token
+const BYTE_STRING = /^[\x21-\x7e\x80-\uffff]+$/; // no SP, controls
+const MAX_PRIORITY = 2 ** 32 - 1;
+
+function referenceIsIPv4(text: string): boolean {
+  const parts = text.split('.');
+  return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+}
+
+function isAddress(text: string): boolean {
+  return referenceIsIPv4(text) || isIPv6(text) || isHostname(text);
+}
+
+function parsePort(text: string | undefined): number | null {
+  if (text === undefined || !/^\d{1,5}$/.test(text)) return null;
+  const port = Number(text);
+  return port <= 65_535 ? port : null;
+}
+
+function fail(message: string): CandidateParseResult {
+  return { ok: false, message };
+}
+
+/** Parses one `candidate:` line; never throws. */
+function referenceParseCandidate(line: string): CandidateParseResult {
+  if (line.length > MAX_CANDIDATE_LENGTH) return fail(`candidate longer than ${MAX_CANDIDATE_LENGTH} characters`);
+  if (!line.startsWith('candidate:')) return fail('candidate must start with "candidate:"');
+  const fields = line.slice('candidate:'.length).split(' ');
+  if (fields.some((f) => f === '')) return fail('candidate fields must be separated by single spaces');
+  const [foundation, component, transport, priority, address, port, typ, type, ...rest] = fields;
+  if (foundation === undefined || !FOUNDATION.test(foundation)) return fail('bad foundation');
+  if (component === undefined || !/^\d{1,3}$/.test(component) || Number(component) < 1 || Number(component) > 256) {
+    return fail('bad component id');
+  }
+  const transportLower = transport?.toLowerCase();
+  if (transportLower !== 'udp' && transportLower !== 'tcp') return fail('transport must be UDP or TCP');
+  if (priority === undefined || !DIGITS.test(priority) || Number(priority) < 1 || Number(priority) > MAX_PRIORITY) {
+    return fail('bad priority');
+  }
+  if (address === undefined || !isAddress(address)) return fail('bad connection address');
+  const portNumber = parsePort(port);
+  if (portNumber === null) return fail('bad port');
+  if (typ !== 'typ') return fail('missing "typ"');
+  if (!CANDIDATE_TYPES.includes(type as CandidateType)) return fail('candidate type must be host, srflx, prflx or relay');
+  let relatedAddress: string | null = null;
+  let relatedPort: number | null = null;
+  let i = 0;
+  if (rest[i] === 'raddr') {
+    const value = rest[i + 1];
+    if (value === undefined || !isAddress(value)) return fail('bad raddr');
+    relatedAddress = value;
+    i += 2;
+  }
+  if (rest[i] === 'rport') {
+    relatedPort = parsePort(rest[i + 1]);
+    if (relatedPort === null) return fail('bad rport');
+    i += 2;
+  }
+  const extensions: (readonly [string, string])[] = [];
+  for (; i < rest.length; i += 2) {
+    const name = rest[i] ?? '';
+    const value = rest[i + 1];
+    if (!TOKEN.test(name) || name === 'raddr' || name === 'rport') return fail(`bad extension name "${name}"`);
+    if (value === undefined || !BYTE_STRING.test(value)) return fail(`extension "${name}" has no value`);
+    extensions.push([name, value]);
+  }
+  return {
+    ok: true,
+    candidate: {
+      foundation,
+      componentId: Number(component),
+      transport: transportLower,
+      priority: Number(priority),
+      address,
+      port: portNumber,
+      type: type as CandidateType,
+      relatedAddress,
+      relatedPort,
+      extensions,
+    },
+  };
+}
+
+describe('parseCandidate matches the reference parser', () => {
+  const mutated = fc.oneof(
+    fc.constantFrom(...GOOD_CANDIDATES),
+    fc.tuple(fc.constantFrom(...GOOD_CANDIDATES), fc.nat(), fc.string({ maxLength: 12 })).map(([line, at, text]) => {
+      const fields = line.split(' ');
+      fields[at % fields.length] = text;
+      return fields.join(' ');
+    }),
+    fc.tuple(fc.constantFrom(...GOOD_CANDIDATES), fc.nat(), fc.nat(), fc.constantFrom(' ', '.', ':', '0', '9', '256', '')).map(
+      ([line, from, length, text]) => line.slice(0, from % line.length) + text + line.slice((from % line.length) + (length % 6)),
+    ),
+    fc.string().map((s) => `candidate:${s}`),
+  );
+
+  it('on real, mutated and random lines: same result, same message', () => {
+    fc.assert(fc.property(mutated, (line) => {
+        expect(parseCandidate(line)).toEqual(referenceParseCandidate(line));
+      }), { numRuns: 10_000 });
+  });
+
+  it('isIPv4 on dotted strings', () => {
+    const part = fc.oneof(fc.nat({ max: 300 }).map(String), fc.constantFrom('', '00', '000', '0000', '255', '256', 'a', '1 ', '-1', '٣'));
+    const dotted = fc.array(part, { minLength: 0, maxLength: 6 }).map((parts) => parts.join('.'));
+    fc.assert(fc.property(fc.oneof(dotted, fc.string()), (text) => {
+        expect(isIPv4(text)).toBe(referenceIsIPv4(text));
+      }), { numRuns: 10_000 });
+  });
 });

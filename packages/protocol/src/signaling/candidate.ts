@@ -40,9 +40,23 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/; // RFC 8866 token
 const BYTE_STRING = /^[\x21-\x7e\x80-\uffff]+$/; // no SP, controls
 const MAX_PRIORITY = 2 ** 32 - 1;
 
+/** Dotted-quad IPv4: four parts of one to three ASCII digits, each at most 255 (leading zeros allowed). */
 export function isIPv4(text: string): boolean {
-  const parts = text.split('.');
-  return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+  let parts = 0;
+  let digits = 0;
+  let value = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits > 3) return false;
+      value = value * 10 + (c - 48);
+    } else if (c === 46 && digits > 0 && value <= 255 && parts < 3) {
+      parts += 1;
+      digits = 0;
+      value = 0;
+    } else return false;
+  }
+  return parts === 3 && digits > 0 && value <= 255;
 }
 
 export function isIPv6(text: string): boolean {
@@ -81,14 +95,19 @@ function fail(message: string): CandidateParseResult {
   return { ok: false, message };
 }
 
-/** Parses one `candidate:` line; never throws. */
+/** Parses one `candidate:` line; never throws. (Hot path: plain loops and indexes, no per-field closures.) */
 export function parseCandidate(line: string): CandidateParseResult {
   if (line.length > MAX_CANDIDATE_LENGTH) return fail(`candidate longer than ${MAX_CANDIDATE_LENGTH} characters`);
   if (!line.startsWith('candidate:')) return fail('candidate must start with "candidate:"');
   const fields = line.slice('candidate:'.length).split(' ');
-  if (fields.some((f) => f === '')) return fail('candidate fields must be separated by single spaces');
-  const [foundation, component, transport, priority, address, port, typ, type, ...rest] = fields;
-  if (foundation === undefined || !FOUNDATION.test(foundation)) return fail('bad foundation');
+  for (const field of fields) if (field === '') return fail('candidate fields must be separated by single spaces');
+  const foundation = fields[0] ?? '';
+  const component = fields[1];
+  const transport = fields[2];
+  const priority = fields[3];
+  const address = fields[4];
+  const type = fields[7];
+  if (!FOUNDATION.test(foundation)) return fail('bad foundation');
   if (component === undefined || !/^\d{1,3}$/.test(component) || Number(component) < 1 || Number(component) > 256) {
     return fail('bad component id');
   }
@@ -98,28 +117,28 @@ export function parseCandidate(line: string): CandidateParseResult {
     return fail('bad priority');
   }
   if (address === undefined || !isAddress(address)) return fail('bad connection address');
-  const portNumber = parsePort(port);
+  const portNumber = parsePort(fields[5]);
   if (portNumber === null) return fail('bad port');
-  if (typ !== 'typ') return fail('missing "typ"');
+  if (fields[6] !== 'typ') return fail('missing "typ"');
   if (!CANDIDATE_TYPES.includes(type as CandidateType)) return fail('candidate type must be host, srflx, prflx or relay');
   let relatedAddress: string | null = null;
   let relatedPort: number | null = null;
-  let i = 0;
-  if (rest[i] === 'raddr') {
-    const value = rest[i + 1];
+  let i = 8;
+  if (fields[i] === 'raddr') {
+    const value = fields[i + 1];
     if (value === undefined || !isAddress(value)) return fail('bad raddr');
     relatedAddress = value;
     i += 2;
   }
-  if (rest[i] === 'rport') {
-    relatedPort = parsePort(rest[i + 1]);
+  if (fields[i] === 'rport') {
+    relatedPort = parsePort(fields[i + 1]);
     if (relatedPort === null) return fail('bad rport');
     i += 2;
   }
   const extensions: (readonly [string, string])[] = [];
-  for (; i < rest.length; i += 2) {
-    const name = rest[i] ?? '';
-    const value = rest[i + 1];
+  for (; i < fields.length; i += 2) {
+    const name = fields[i] ?? '';
+    const value = fields[i + 1];
     if (!TOKEN.test(name) || name === 'raddr' || name === 'rport') return fail(`bad extension name "${name}"`);
     if (value === undefined || !BYTE_STRING.test(value)) return fail(`extension "${name}" has no value`);
     extensions.push([name, value]);

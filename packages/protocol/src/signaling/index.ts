@@ -4,4 +4,5 @@ export * from './sdp.js';
 export * from './candidate.js';
 export type * from './payloads.js';
 export * from './schemas.js';
+export { fastCallSignal, fastCandidateSignal, fastIceCandidate, UNSURE, type Unsure } from './fast-path.js';
 export * as signalingSamples from './samples.js';

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { CANDIDATE_TYPES, parseCandidate } from './candidate.js';
 import type { PayloadErrorCode } from './errors.js';
+import { fastCallSignal, fastIceCandidate, UNSURE } from './fast-path.js';
 import {
   DEFAULT_SIGNALING_LIMITS,
   MAX_ID_LENGTH,
@@ -109,6 +110,9 @@ export function parseClientEvent<K extends ClientEventName>(
   event: K,
   payload: unknown,
 ): ParseResult<ClientToServerPayloads[K]> {
+  // The trickle messages take a fast path that returns what the schema would, or UNSURE (then the schema decides).
+  const fast = event === 'call:signal' ? fastCallSignal(payload) : event === 'call:ice-candidate' ? fastIceCandidate(payload) : UNSURE;
+  if (fast !== UNSURE) return { ok: true, value: fast as ClientToServerPayloads[K] };
   const result = schemas[event].safeParse(payload);
   if (result.success) return { ok: true, value: result.data };
   for (const found of result.error.issues) {

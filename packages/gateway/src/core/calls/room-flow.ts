@@ -70,11 +70,11 @@ export function relaySignal(core: CallCore, ctx: SocketContext, payload: CallSig
   if (!recipient || payload.to === ctx.userId) {
     return new CallRefusal('CALL_STATE', 'Recipient is not in the call', { chatId: call.chatId, callId: call.id });
   }
-  const base = { callId: call.id, from: ctx.userId };
+  // One literal per branch (no spread): this runs for every relayed candidate.
   if (payload.type === 'ice-candidate') {
-    out.toSocket(recipient.socketId, 'call:signal', { ...base, type: payload.type, signal: payload.signal });
+    out.toSocket(recipient.socketId, 'call:signal', { callId: call.id, from: ctx.userId, type: payload.type, signal: payload.signal });
   } else {
-    out.toSocket(recipient.socketId, 'call:signal', { ...base, type: payload.type, signal: payload.signal });
+    out.toSocket(recipient.socketId, 'call:signal', { callId: call.id, from: ctx.userId, type: payload.type, signal: payload.signal });
   }
   return { callId: call.id };
 }

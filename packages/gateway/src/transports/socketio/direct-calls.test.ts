@@ -58,6 +58,23 @@ describe('1:1 calls over Socket.IO', () => {
     ]);
   });
 
+  it('candidates sent right behind call:initiate (no wait for its ack) are held until the call exists, in order', async () => {
+    const a = await env.connect(alice);
+    const b = await env.connect(bob);
+    const lines = signalingSamples.GOOD_CANDIDATES.slice(0, 3);
+    const replies = Promise.all([
+      a.request('call:initiate', { chatId, offer }),
+      ...lines.map((line) => a.request('call:ice-candidate', { chatId, candidate: { candidate: line, sdpMid: '0' } })),
+    ]);
+    const [started, ...relayed] = await replies;
+    expect(started).toMatchObject({ ok: true });
+    expect(relayed).toEqual(lines.map(() => ({ ok: true, callId: started.ok ? started.callId : '' })));
+    await b.next('call:ice-candidate', (p) => p.candidate?.candidate === lines[2]);
+    const order = b.received.map((r) => r.event);
+    expect(order[0]).toBe('call:offer');
+    expect(b.seen('call:ice-candidate').map((p) => (p as { candidate: { candidate: string } }).candidate.candidate)).toEqual(lines.slice(0, 2));
+  });
+
   it('reject: the caller gets call:reject and call:rejected; stored as rejected', async () => {
     const a = await env.connect(alice);
     const b = await env.connect(bob);

@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import {
   type AckReply,
   type CallErrorCode,
-  CLIENT_EVENT_NAMES,
   type ClientEventName,
   type ClientToServerPayloads,
   createClientEventSchemas,
@@ -15,13 +14,20 @@ import {
   parseClientEvent,
 } from '@peerlink/protocol';
 import type { TokenVerifier } from '../../core/auth.js';
-import { type CallAction, type CallInput, CallManager, type EmitAction, type Outcome } from '../../core/calls/index.js';
+import {
+  type CallAction,
+  type CallInput,
+  CallManager,
+  type EmitAction,
+  type Outcome,
+  type SocketContext,
+} from '../../core/calls/index.js';
 import type { Stores } from '../../core/ports.js';
 import type { ErrorCode } from '../../errors.js';
 import { authenticateHandshake } from './handshake.js';
 import { callOptionsOf, type SignalingOptions, type SignalingOptionsInput, resolveSignalingOptions } from './options.js';
 import { MessageGate } from './rate-limit.js';
-import { SerialQueue } from './serial-queue.js';
+import { Inbox } from './inbox.js';
 import { StoreWriter } from './store-writer.js';
 import { TimerTable } from './timers.js';
 import { type SignalingLogger, type SignalingServer, type SignalingSocket, silentLogger, userRoom } from './types.js';
@@ -70,6 +76,14 @@ async function disconnectAll(io: SignalingServer, flushMs: number): Promise<void
   clearTimeout(timer);
 }
 
+/** Per-socket state, created once at connection (no closures per event). */
+interface Session {
+  readonly socket: SignalingSocket;
+  readonly ctx: SocketContext;
+  readonly gate: MessageGate;
+  readonly inbox: Inbox<Session, ClientEventName, unknown, unknown>;
+}
+
 interface AnyEmitter {
   emit(event: string, ...args: unknown[]): boolean;
 }
@@ -92,10 +106,14 @@ export function attachSignaling(io: SignalingServer, deps: SignalingDeps): Signa
     if (origin !== undefined) sendError(origin, 'INTERNAL', 'Call history could not be saved');
   });
 
+  const sockets = io.of('/').sockets;
+
   function emit(action: EmitAction): void {
     const to = action.to;
     let target: AnyEmitter;
-    if (to.kind === 'socket') target = io.to(to.socketId);
+    // A connected socket is emitted to directly (no broadcast operator). A socket that is gone is addressed as its
+    // room, so that connection state recovery can still hand the packet over when the client comes back.
+    if (to.kind === 'socket') target = sockets.get(to.socketId) ?? io.to(to.socketId);
     else {
       const rooms = io.to(to.userIds.map(userRoom));
       target = to.exceptSocketId === undefined ? rooms : rooms.except(to.exceptSocketId);
@@ -126,65 +144,66 @@ export function attachSignaling(io: SignalingServer, deps: SignalingDeps): Signa
     if (typeof ack === 'function') (ack as (reply: AckReply) => void)(value);
   }
 
-  async function handleEvent(socket: SignalingSocket, event: ClientEventName, payload: unknown, ack: unknown): Promise<void> {
-    if (!socket.connected) return; // queued behind an await while the socket went away
+  /** Parses and handles one admitted event; only `call:initiate` (it loads the chat) is asynchronous. */
+  function handleEvent(session: Session, event: ClientEventName, payload: unknown, ack: unknown): void | Promise<void> {
+    const { socket } = session;
+    if (!socket.connected) return; // held behind call:initiate while the socket went away
     const parsed = parseClientEvent(schemas, event, payload);
     if (!parsed.ok) {
       sendError(socket.id, parsed.code, parsed.message, { event });
       return reply(ack, { ok: false, error: { code: parsed.code, message: parsed.message } });
     }
-    const ctx = { socketId: socket.id, userId: socket.data.user.userId };
-    let input: CallInput;
-    if (event === 'call:initiate') {
-      const value = parsed.value as ClientToServerPayloads['call:initiate'];
-      const chat = await deps.stores.chats.getChat(value.chatId);
-      if (!socket.connected) return;
-      input = { event, payload: value, chat };
-    } else {
-      input = { event, payload: parsed.value } as CallInput;
-    }
-    const outcome = manager.handle(ctx, input);
+    if (event === 'call:initiate') return initiate(session, parsed.value as ClientToServerPayloads['call:initiate'], ack);
+    const outcome = manager.handle(session.ctx, { event, payload: parsed.value } as CallInput);
     perform(outcome, socket.id);
     reply(ack, outcome.reply);
+  }
+
+  async function initiate(session: Session, payload: ClientToServerPayloads['call:initiate'], ack: unknown): Promise<void> {
+    const chat = await deps.stores.chats.getChat(payload.chatId);
+    if (!session.socket.connected) return;
+    const outcome = manager.handle(session.ctx, { event: 'call:initiate', payload, chat });
+    perform(outcome, session.socket.id);
+    reply(ack, outcome.reply);
+  }
+
+  /** Every client event arrives here first (`onAny`, synchronously, in order): shutdown, rate limit, event name. */
+  function receive(session: Session, rawEvent: unknown, args: unknown[]): void {
+    const { socket } = session;
+    const event = typeof rawEvent === 'string' ? rawEvent : String(rawEvent);
+    const ack = args[args.length - 1];
+    if (closing) return reply(ack, refuse(socket, 'SHUTTING_DOWN', 'Server is shutting down', event));
+    const verdict = session.gate.admit(now());
+    if (verdict === 'disconnect') {
+      sendError(socket.id, 'RATE_LIMITED', 'Too many messages; disconnecting', { event });
+      logger.warn({ userId: session.ctx.userId, socketId: socket.id }, 'signaling socket disconnected for flooding');
+      socket.disconnect(true);
+      return;
+    }
+    if (verdict !== 'pass') {
+      if (verdict === 'refuse-first') reply(ack, refuse(socket, 'RATE_LIMITED', 'Too many messages', event));
+      return;
+    }
+    if (!isClientEventName(event)) return reply(ack, refuse(socket, 'BAD_REQUEST', `Unknown event ${event.slice(0, 64)}`));
+    session.inbox.push(session, event, args[0], ack);
+  }
+
+  function onEventError(error: unknown, session: Session, event: ClientEventName, _payload: unknown, ack: unknown): void {
+    logger.error({ err: error, event, userId: session.ctx.userId }, 'signaling event failed');
+    reply(ack, refuse(session.socket, 'INTERNAL', 'Internal error', event));
   }
 
   function onConnection(socket: SignalingSocket): void {
     const { userId } = socket.data.user;
     void socket.join(userRoom(userId));
     perform(manager.userConnected(userId, socket.id, socket.recovered));
-    const gate = new MessageGate(options.rateLimit, now());
-    const queue = new SerialQueue();
-
-    socket.use(([rawEvent, ...args], next) => {
-      const event: string = typeof rawEvent === 'string' ? rawEvent : String(rawEvent);
-      const ack: unknown = args[args.length - 1];
-      if (closing) return reply(ack, refuse(socket, 'SHUTTING_DOWN', 'Server is shutting down', event));
-      const verdict = gate.admit(now());
-      if (verdict === 'disconnect') {
-        sendError(socket.id, 'RATE_LIMITED', 'Too many messages; disconnecting', { event });
-        logger.warn({ userId, socketId: socket.id }, 'signaling socket disconnected for flooding');
-        socket.disconnect(true);
-        return;
-      }
-      if (verdict !== 'pass') {
-        if (verdict === 'refuse-first') reply(ack, refuse(socket, 'RATE_LIMITED', 'Too many messages', event));
-        return;
-      }
-      if (!isClientEventName(event)) return reply(ack, refuse(socket, 'BAD_REQUEST', `Unknown event ${event.slice(0, 64)}`));
-      next();
-    });
-
-    for (const event of CLIENT_EVENT_NAMES) {
-      socket.on(event, (payload: unknown, ack?: unknown) => {
-        queue.run(
-          () => handleEvent(socket, event, payload, ack),
-          (error) => {
-            logger.error({ err: error, event, userId }, 'signaling event failed');
-            reply(ack, refuse(socket, 'INTERNAL', 'Internal error', event));
-          },
-        );
-      });
-    }
+    const session: Session = {
+      socket,
+      ctx: { socketId: socket.id, userId },
+      gate: new MessageGate(options.rateLimit, now()),
+      inbox: new Inbox(handleEvent, onEventError),
+    };
+    socket.onAny((event: unknown, ...args: unknown[]) => receive(session, event, args));
     socket.on('disconnect', () => perform(manager.socketDisconnected(socket.id)));
   }
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoreAction } from '../../core/calls/index.js';
 import type { CallStore } from '../../core/ports.js';
-import { SerialQueue } from './serial-queue.js';
 import { StoreWriter } from './store-writer.js';
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
@@ -42,32 +41,5 @@ describe('StoreWriter', () => {
     expect(writer.failures).toBe(1);
     await new Promise((resolve) => setImmediate(resolve));
     expect(writer.pending).toBe(0);
-  });
-});
-
-describe('SerialQueue', () => {
-  it('runs synchronous tasks at once, and holds later tasks behind an async one', async () => {
-    const queue = new SerialQueue();
-    const log: string[] = [];
-    const errors: unknown[] = [];
-    queue.run(() => void log.push('sync-1'), (e) => errors.push(e));
-    expect(log).toEqual(['sync-1']);
-    const gate = deferred();
-    queue.run(async () => {
-      await gate.promise;
-      log.push('async');
-    }, (e) => errors.push(e));
-    queue.run(() => {
-      log.push('after');
-      throw new Error('task failed');
-    }, (e) => errors.push(e));
-    queue.run(() => void log.push('last'), (e) => errors.push(e));
-    expect(log).toEqual(['sync-1']);
-    gate.resolve();
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(log).toEqual(['sync-1', 'async', 'after', 'last']);
-    expect(errors).toHaveLength(1);
-    queue.run(() => void log.push('idle-again'), (e) => errors.push(e));
-    expect(log.at(-1)).toBe('idle-again');
   });
 });
