@@ -4,6 +4,9 @@
  * `src/commands/` and only parses flags, loads configuration and starts things.
  */
 import { Command } from 'commander';
+import { registerAgent } from './commands/agent.js';
+import { registerConnect } from './commands/connect.js';
+import { registerDevice } from './commands/device.js';
 import { registerServe } from './commands/serve.js';
 
 const program = new Command()
@@ -13,6 +16,9 @@ const program = new Command()
   .showHelpAfterError();
 
 registerServe(program);
+registerAgent(program);
+registerConnect(program);
+registerDevice(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`peerlink: ${err instanceof Error ? err.message : String(err)}\n`);

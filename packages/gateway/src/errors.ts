@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   INVALID_CANDIDATE: 400,
   INTERNAL: 500,
   SHUTTING_DOWN: 503,
+  DEVICE_EXISTS: 409,
   /** HTTP: a request body that is not `application/json`. */
   UNSUPPORTED_MEDIA_TYPE: 415,
   /** HTTP `/healthz`: the database did not answer. */

@@ -17,6 +17,10 @@ import { registerHttpApi } from './http/index.js';
 import { createSignalingServer } from './transports/socketio/index.js';
 import { resolveSecrets, type Secrets } from './secrets.js';
 import { startEmbeddedTurn, type EmbeddedTurn } from './turn.js';
+import { registerDeviceRoutes, SqlDeviceStore } from './devices/index.js';
+import type { DeviceTables } from './devices/model.js';
+import { createTunnelRelay, type TunnelRelay } from './tunnel/index.js';
+import type { Kysely } from 'kysely';
 
 /** Optional collaborators, for embedding and tests. */
 export interface GatewayComponents {
@@ -33,6 +37,10 @@ export interface Gateway {
   readonly metrics: Registry;
   /** The embedded STUN/TURN server, when enabled. */
   readonly turn: EmbeddedTurn | undefined;
+  /** The device registry. */
+  readonly devices: SqlDeviceStore;
+  /** The tunnel relay (agents' and clients' WebSockets, server ports). */
+  readonly tunnel: TunnelRelay;
   /** Starts listening; resolves with the bound port. */
   listen(): Promise<{ host: string; port: number }>;
   /** Graceful shutdown: stop accepting, tell clients, close storage. Idempotent. */
@@ -61,6 +69,8 @@ export async function createGateway(config: GatewayConfig, components: GatewayCo
   const failed = await stores.calls.failUnfinishedCalls(now(), 'gateway-restart');
   if (failed > 0) log.warn({ failed }, 'calls left unfinished by a previous run were marked failed');
 
+  // The device tables are created by the same migrations (0002_devices).
+  const devices = new SqlDeviceStore(stores.db as unknown as Kysely<DeviceTables>, config.tunnelPorts);
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics, prefix: 'peerlink_' });
   let turn: EmbeddedTurn | undefined;
@@ -86,6 +96,16 @@ export async function createGateway(config: GatewayConfig, components: GatewayCo
     },
     authRateLimit: { max: config.authRateMax, timeWindowMs: config.authRateWindowMs },
     now,
+  });
+
+  // Assigned once the relay exists (after app.ready); deleting a device disconnects its agent.
+  const tunnelRef: { current?: TunnelRelay } = {};
+  await registerDeviceRoutes(app, {
+    devices,
+    users: stores.users,
+    tokens,
+    now,
+    onDeviceDeleted: (id) => tunnelRef.current?.disconnect(id, 'deleted'),
   });
 
   app.get('/metrics', async (_req, reply) => {
@@ -118,6 +138,14 @@ export async function createGateway(config: GatewayConfig, components: GatewayCo
     now,
     logger: log,
   });
+  const relay = await createTunnelRelay(app.server, {
+    devices,
+    tokens,
+    options: { tunnelPorts: config.tunnelPorts },
+    now,
+    logger: log,
+  });
+  tunnelRef.current = relay;
   new Gauge({
     name: 'peerlink_signaling_connected_users',
     help: 'Users with at least one connected signaling socket',
@@ -134,6 +162,8 @@ export async function createGateway(config: GatewayConfig, components: GatewayCo
     secrets,
     metrics,
     turn,
+    devices,
+    tunnel: relay,
     async listen() {
       await app.listen({ port: config.port, host: config.host });
       const address = app.server.address();
@@ -144,6 +174,7 @@ export async function createGateway(config: GatewayConfig, components: GatewayCo
       closing ??= (async () => {
         log.info({ reason }, 'gateway shutting down');
         await signaling.close();
+        await relay.close();
         await app.close();
         await turn?.handle.close();
         await stores.close();

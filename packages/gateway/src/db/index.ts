@@ -46,6 +46,8 @@ export type DatabaseDialect = 'sqlite' | 'postgres';
 /** `Stores` plus what an operator needs: which backend, and a liveness probe. */
 export interface DatabaseStores extends Stores {
   readonly dialect: DatabaseDialect;
+  /** The query layer, for modules with their own tables (e.g. the device registry). */
+  readonly db: Kysely<Schema>;
   /** Runs a trivial query; rejects if the database is unreachable. */
   ping(): Promise<void>;
 }
@@ -72,6 +74,7 @@ export async function openStores(options: OpenStoresOptions = {}): Promise<Datab
   let closed: Promise<void> | undefined;
   return {
     dialect: postgres ? 'postgres' : 'sqlite',
+    db,
     users: new SqlUserStore(db),
     chats: new SqlChatStore(db),
     calls: new SqlCallStore(db),
