@@ -1,0 +1,91 @@
+// `npm run bench:tunnel`: bulk bytes through the peerlink tunnel — via the
+// gateway's server port and via `peerlink connect` — against raw loopback
+// TCP, a socat relay and a bare single-stream ws relay, all in this run.
+// Every hop is its own process (gateway, agent, connect, relay roles, the
+// service). Modes alternate round by round so load hits them alike; the best
+// round counts. Prints a JSON report, then a Markdown table.
+//   BENCH_BYTES   bytes per transfer (default 1 GiB)
+//   BENCH_ROUNDS  rounds per mode (default 2)
+//   BENCH_PROBES  first-byte probes per mode (default 20)
+//   BENCH_MODES   comma list to run a subset (raw,socat,ws-relay,tunnel-port,tunnel-connect)
+//   BENCH_NODE_ARGS extra node flags for the children (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof)
+import { cpus, loadavg } from 'node:os';
+import { download, timeToFirstByte, upload } from './measure.js';
+import { killAll, node, startPeerlink, startSocat } from './processes.js';
+
+const BYTES = Number(process.env.BENCH_BYTES ?? 2 ** 30);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const PROBES = Number(process.env.BENCH_PROBES ?? 20);
+const TIMEOUT_MS = Math.max(60_000, (BYTES / 20e6) * 1000);
+const load = () => loadavg().map((n) => +n.toFixed(2));
+const loadAtStart = load();
+
+const service = await node('service.js', [], 'service');
+const servicePort = service.value;
+const socat = await startSocat(servicePort);
+const relay = await node('ws-relay.js', ['relay'], 'ws relay');
+const relayAgent = await node('ws-relay.js', ['agent', String(relay.value), String(servicePort)], 'ws relay agent');
+const relayEntry = await node('ws-relay.js', ['entry', String(relay.value)], 'ws relay entry');
+const peerlink = await startPeerlink(servicePort);
+
+const allModes = {
+  raw: { label: 'raw loopback TCP', port: servicePort },
+  socat: { label: 'socat relay', port: socat.port },
+  'ws-relay': { label: 'bare ws relay (ws + bufferutil, 1 stream)', port: relayEntry.value },
+  'tunnel-port': { label: 'peerlink tunnel, server port', port: peerlink.serverPort },
+  'tunnel-connect': { label: 'peerlink tunnel, peerlink connect', port: peerlink.connectPort },
+};
+const only = process.env.BENCH_MODES?.split(',');
+const modes = Object.fromEntries(Object.entries(allModes).filter(([k]) => only === undefined || only.includes(k)));
+const results = Object.fromEntries(Object.keys(modes).map((k) => [k, { label: modes[k].label, rounds: [] }]));
+const mbps = (r) => +(r.bytes / r.seconds / 1e6).toFixed(1);
+
+try {
+  for (const [name, mode] of Object.entries(modes)) {
+    results[name].ttfb = await timeToFirstByte(mode.port, PROBES, 10_000);
+    console.error(`${name}: first byte p50 ${results[name].ttfb.p50Ms.toFixed(2)} ms`);
+  }
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, mode] of Object.entries(modes)) {
+      const down = await download(mode.port, BYTES, TIMEOUT_MS);
+      const up = await upload(mode.port, BYTES, TIMEOUT_MS);
+      results[name].rounds.push({ downloadMBps: mbps(down), uploadMBps: mbps(up), load: load() });
+      console.error(`round ${round + 1}: ${name} down ${mbps(down)} MB/s, up ${mbps(up)} MB/s`);
+    }
+  }
+} finally {
+  await peerlink.stop();
+  await Promise.all([service.stop(), socat.stop(), relay.stop(), relayAgent.stop(), relayEntry.stop()]);
+  killAll();
+}
+
+for (const r of Object.values(results)) {
+  r.downloadMBps = Math.max(...r.rounds.map((x) => x.downloadMBps));
+  r.uploadMBps = Math.max(...r.rounds.map((x) => x.uploadMBps));
+}
+const ratio = (a, b) => (a === undefined || b === undefined ? undefined : +(a / b).toFixed(2));
+const ratios = {};
+for (const t of ['tunnel-port', 'tunnel-connect']) {
+  if (results[t] === undefined) continue;
+  ratios[t] = {
+    vsWsRelay: { download: ratio(results[t].downloadMBps, results['ws-relay']?.downloadMBps), upload: ratio(results[t].uploadMBps, results['ws-relay']?.uploadMBps) },
+    vsSocat: { download: ratio(results[t].downloadMBps, results.socat?.downloadMBps), upload: ratio(results[t].uploadMBps, results.socat?.uploadMBps) },
+  };
+}
+const machine = { cpus: cpus().length, node: process.version, loadAtStart, loadAtEnd: load() };
+console.log(JSON.stringify({ date: new Date().toISOString(), bytes: BYTES, rounds: ROUNDS, machine, results, ratios }, null, 2));
+const rows = Object.entries(results).map(([name, r]) => {
+  const vs = ratios[name];
+  const rel = vs === undefined ? '' : `${vs.vsWsRelay.download ?? '–'}× / ${vs.vsWsRelay.upload ?? '–'}×`;
+  const relSocat = vs === undefined ? '' : `${vs.vsSocat.download ?? '–'}× / ${vs.vsSocat.upload ?? '–'}×`;
+  return `| ${r.label} | ${r.downloadMBps} | ${r.uploadMBps} | ${r.ttfb.p50Ms.toFixed(2)} | ${rel} | ${relSocat} |`;
+});
+console.log(`
+| mode | download MB/s | upload MB/s | first byte p50 (ms) | vs bare ws relay (down / up) | vs socat (down / up) |
+|---|---|---|---|---|---|
+${rows.join('\n')}
+
+${(BYTES / 2 ** 20).toFixed(0)} MiB per transfer, best of ${ROUNDS} rounds, first byte over ${PROBES} sequential connections (connect → first byte of a 1-byte download).
+${machine.cpus} CPUs, Node ${machine.node}, load average ${loadAtStart.join(' / ')} at start, ${machine.loadAtEnd.join(' / ')} at end.
+`);
+process.exit(0);
