@@ -42,8 +42,12 @@ export type RefusalReason =
   | 'relay-unavailable';
 
 export type TurnAction =
-  /** Send bytes to a client over the 5-tuple's transport (for TCP/TLS: the connection of that 5-tuple). */
-  | { readonly type: 'send-to-client'; readonly fiveTuple: FiveTuple; readonly bytes: Uint8Array }
+  /**
+   * Send bytes to a client over the 5-tuple's transport (for TCP/TLS: the connection of that 5-tuple).
+   * When `payload` is present it follows `bytes` in the same datagram or frame: the driver sends
+   * `[bytes, payload]` with scatter/gather so relayed data is not copied (UDP ChannelData only).
+   */
+  | { readonly type: 'send-to-client'; readonly fiveTuple: FiveTuple; readonly bytes: Uint8Array; readonly payload?: Uint8Array }
   /** Send a UDP datagram from the allocation's relayed transport address to a peer. */
   | { readonly type: 'send-to-peer'; readonly allocationId: number; readonly peer: TransportAddress; readonly bytes: Uint8Array }
   /**

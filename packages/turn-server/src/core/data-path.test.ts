@@ -77,7 +77,8 @@ describe('permissions, channels and the data path', () => {
     ]);
     expect(core.handleClientPacket(client.tuple, encodeChannelData(0x4002, new Uint8Array([7])))).toEqual([{ type: 'drop', reason: 'no-channel' }]);
     const [back] = core.handleRelayPacket(allocationId, PEER, new Uint8Array([8, 9]));
-    const decoded = decodeChannelData(back?.type === 'send-to-client' ? back.bytes : new Uint8Array(0));
+    const datagram = back?.type === 'send-to-client' ? new Uint8Array([...back.bytes, ...(back.payload ?? [])]) : new Uint8Array(0);
+    const decoded = decodeChannelData(datagram);
     expect(decoded.ok && { channel: decoded.value.channel, data: Array.from(decoded.value.data) }).toEqual({ channel: 0x4000, data: [8, 9] });
   });
 

@@ -12,6 +12,7 @@ import {
   decodeChannelData,
   decodeXorAddress,
   encodeChannelData,
+  encodeChannelDataHeader,
   getAttribute,
   type StunMessage,
 } from '@peerlink/protocol';
@@ -71,9 +72,10 @@ export function handlePeerDatagram(ctx: CoreContext, allocation: Allocation | un
   const tuple = allocation.fiveTuple;
   const binding = allocation.channels.byPeerKey(transportAddressKey(peer), now);
   if (binding !== undefined) {
+    // UDP: header and payload go out as one datagram by scatter/gather, no copy of the payload.
+    if (tuple.transport === 'udp') return [{ type: 'send-to-client', fiveTuple: tuple, bytes: encodeChannelDataHeader(binding.channel, data.length), payload: data }];
     // Over TCP/TLS, ChannelData must be padded to a multiple of 4 (RFC 8656 §12.5).
-    const framed = encodeChannelData(binding.channel, data, { pad: tuple.transport !== 'udp' });
-    return [{ type: 'send-to-client', fiveTuple: tuple, bytes: framed }];
+    return [{ type: 'send-to-client', fiveTuple: tuple, bytes: encodeChannelData(binding.channel, data, { pad: true }) }];
   }
   const indication = new StunMessageBuilder(StunMethod.Data, StunClass.Indication, ctx.randomBytes(12))
     .addXorAddress(Attr.XOR_PEER_ADDRESS, peer)

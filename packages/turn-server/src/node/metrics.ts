@@ -1,6 +1,6 @@
 /**
- * Prometheus metrics of the TURN server (prom-client). Label children are
- * bound once so the relay hot path only increments numbers.
+ * Prometheus metrics of the TURN server (prom-client). The relay hot path
+ * only adds to plain numbers; they are moved into the counters on collection.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { DropReason, RefusalReason } from '../core/actions.js';
@@ -11,38 +11,57 @@ export type DriverDropReason = 'client-backpressure' | 'stream-framing' | 'send-
 
 export class TurnMetrics {
   readonly activeAllocations: Gauge;
-  readonly #bytes: Counter<'direction'>;
-  readonly #packets: Counter<'direction'>;
   readonly #refusals: Counter<'code' | 'reason'>;
   readonly #drops: Counter<'reason'>;
   readonly #peerDenied: Counter<'reason'>;
-  readonly #c2pBytes;
-  readonly #c2pPackets;
-  readonly #p2cBytes;
-  readonly #p2cPackets;
+  // Relay counters are plain numbers on the hot path, added to prom-client when metrics are collected.
+  #c2pBytes = 0;
+  #c2pPackets = 0;
+  #p2cBytes = 0;
+  #p2cPackets = 0;
 
   constructor(registry: Registry) {
     const registers = [registry];
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- prom-client calls collect() with the metric as `this`
+    const self = this;
     this.activeAllocations = new Gauge({ name: 'peerlink_turn_allocations_active', help: 'Live TURN allocations', registers });
-    this.#bytes = new Counter({ name: 'peerlink_turn_relayed_bytes_total', help: 'Application bytes relayed, by direction', labelNames: ['direction'], registers });
-    this.#packets = new Counter({ name: 'peerlink_turn_relayed_packets_total', help: 'Packets relayed, by direction', labelNames: ['direction'], registers });
+    new Counter({
+      name: 'peerlink_turn_relayed_bytes_total',
+      help: 'Application bytes relayed, by direction',
+      labelNames: ['direction'],
+      registers,
+      collect() {
+        this.labels('client_to_peer').inc(self.#c2pBytes);
+        this.labels('peer_to_client').inc(self.#p2cBytes);
+        self.#c2pBytes = 0;
+        self.#p2cBytes = 0;
+      },
+    });
+    new Counter({
+      name: 'peerlink_turn_relayed_packets_total',
+      help: 'Packets relayed, by direction',
+      labelNames: ['direction'],
+      registers,
+      collect() {
+        this.labels('client_to_peer').inc(self.#c2pPackets);
+        this.labels('peer_to_client').inc(self.#p2cPackets);
+        self.#c2pPackets = 0;
+        self.#p2cPackets = 0;
+      },
+    });
     this.#refusals = new Counter({ name: 'peerlink_turn_refusals_total', help: 'Requests answered with an error response, by code and reason', labelNames: ['code', 'reason'], registers });
     this.#drops = new Counter({ name: 'peerlink_turn_drops_total', help: 'Packets dropped without a reply, by reason', labelNames: ['reason'], registers });
     this.#peerDenied = new Counter({ name: 'peerlink_turn_peer_denied_total', help: 'Peer addresses refused by the peer filter, by range', labelNames: ['reason'], registers });
-    this.#c2pBytes = this.#bytes.labels('client_to_peer');
-    this.#c2pPackets = this.#packets.labels('client_to_peer');
-    this.#p2cBytes = this.#bytes.labels('peer_to_client');
-    this.#p2cPackets = this.#packets.labels('peer_to_client');
   }
 
   relayedToPeer(bytes: number): void {
-    this.#c2pBytes.inc(bytes);
-    this.#c2pPackets.inc();
+    this.#c2pBytes += bytes;
+    this.#c2pPackets += 1;
   }
 
   relayedToClient(bytes: number): void {
-    this.#p2cBytes.inc(bytes);
-    this.#p2cPackets.inc();
+    this.#p2cBytes += bytes;
+    this.#p2cPackets += 1;
   }
 
   refused(code: number, reason: RefusalReason, peerDenied: PeerDenyReason | undefined): void {

@@ -4,7 +4,8 @@
  * ones we hold are skipped, and at most `maxAttempts` binds are tried before
  * giving up (the core then answers 508 Insufficient Capacity).
  */
-import { createSocket, type Socket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
+import { createUdpSocket } from './udp.js';
 import { randomInt } from 'node:crypto';
 
 export interface RelayPortRange {
@@ -41,14 +42,14 @@ export class RelayPortAllocator {
 
   /** Binds a socket on a free port (even if `evenPort`); `undefined` when none could be bound. */
   async open(evenPort: boolean): Promise<{ socket: Socket; port: number } | undefined> {
-    const type = this.address.includes(':') ? 'udp6' : 'udp4';
+    const family = this.address.includes(':') ? 'IPv6' : 'IPv4';
     const size = this.range.max - this.range.min + 1;
     let candidate = this.range.min + randomInt(size);
     for (let attempt = 0, scanned = 0; attempt < MAX_BIND_ATTEMPTS && scanned < size; scanned++, candidate = candidate >= this.range.max ? this.range.min : candidate + 1) {
       if (this.#inUse.has(candidate) || (evenPort && candidate % 2 !== 0)) continue;
       attempt++;
       this.#inUse.add(candidate);
-      const socket = createSocket(type);
+      const socket = createUdpSocket(family);
       if (await bind(socket, candidate, this.address)) return { socket, port: candidate };
       this.#inUse.delete(candidate);
       try {

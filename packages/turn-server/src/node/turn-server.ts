@@ -5,7 +5,7 @@
  * core's actions with an exhaustive switch.
  */
 import { randomBytes } from 'node:crypto';
-import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import type { Socket as UdpSocket } from 'node:dgram';
 import { networkInterfaces } from 'node:os';
 import { Registry } from 'prom-client';
 import type { TurnAction } from '../core/actions.js';
@@ -15,6 +15,7 @@ import { TurnMetrics } from './metrics.js';
 import { resolveTurnServerOptions, type ResolvedTurnServerOptions, type TurnServerOptions } from './options.js';
 import { RelayPortAllocator } from './relay-ports.js';
 import { StreamListeners, type StreamConnection } from './stream-listeners.js';
+import { createUdpSocket } from './udp.js';
 
 export interface TurnServerHandle {
   /** Bound UDP listener address. */
@@ -55,7 +56,7 @@ export function enlargeBuffers(socket: UdpSocket, bytes: number = UDP_BUFFER_BYT
 }
 
 function bindUdp(address: string, port: number): Promise<UdpSocket> {
-  const socket = createSocket(familyOf(address) === 'IPv6' ? 'udp6' : 'udp4');
+  const socket = createUdpSocket(familyOf(address));
   return new Promise((resolve, reject) => {
     socket.once('error', reject);
     socket.bind({ port, address, exclusive: true }, () => {
@@ -171,7 +172,7 @@ class TurnDriver implements TurnServerHandle {
     switch (action.type) {
       case 'send-to-client':
         if (peerBytes !== undefined) this.#metrics.relayedToClient(peerBytes);
-        this.#sendToClient(action.fiveTuple, action.bytes);
+        this.#sendToClient(action.fiveTuple, action.bytes, action.payload);
         return;
       case 'send-to-peer': {
         const relay = this.#relays.get(action.allocationId);
@@ -199,16 +200,16 @@ class TurnDriver implements TurnServerHandle {
     }
   }
 
-  #sendToClient(tuple: FiveTuple, bytes: Uint8Array): void {
+  #sendToClient(tuple: FiveTuple, bytes: Uint8Array, payload: Uint8Array | undefined): void {
     switch (tuple.transport) {
       case 'udp':
-        this.udp.send(bytes, tuple.client.port, tuple.client.address);
+        this.udp.send(payload === undefined ? bytes : [bytes, payload], tuple.client.port, tuple.client.address);
         return;
       case 'tcp':
       case 'tls': {
         const connection: StreamConnection | undefined = this.#streams.connection(fiveTupleKey(tuple));
         if (connection === undefined) return this.#metrics.dropped('relay-gone');
-        if (!connection.send(bytes)) this.#metrics.dropped('client-backpressure');
+        if (!connection.send(payload === undefined ? bytes : Buffer.concat([bytes, payload]))) this.#metrics.dropped('client-backpressure');
         return;
       }
     }
