@@ -23,6 +23,14 @@ export interface SignalingOptions {
    * recovery and leaves calls at once. Default 10 000.
    */
   readonly disconnectGraceMs: number;
+  /**
+   * Most emitted packets held for connection state recovery, over all sockets
+   * (each is also dropped after `disconnectGraceMs`). A client whose last seen
+   * packet was dropped reconnects without recovery (new socket id; its call is
+   * rebound, the dropped packets are lost). About 0.7 KB per held candidate
+   * relay, so the default bounds the buffer near 14 MB. Default 20 000.
+   */
+  readonly recoveryBufferPackets: number;
   /** Largest SDP accepted in an offer or answer, UTF-8 bytes. Default 65 536 (64 KiB). */
   readonly maxSdpBytes: number;
   /**
@@ -54,6 +62,7 @@ export const DEFAULT_RATE_LIMIT: RateLimitOptions = { perSecond: 50, burst: 100,
 export const DEFAULT_SIGNALING_OPTIONS: SignalingOptions = {
   ringTimeoutMs: DEFAULT_CALL_OPTIONS.ringTimeoutMs,
   disconnectGraceMs: DEFAULT_CALL_OPTIONS.disconnectGraceMs,
+  recoveryBufferPackets: 20_000,
   maxSdpBytes: DEFAULT_MAX_SDP_BYTES,
   maxMessageBytes: 131_072,
   rateLimit: DEFAULT_RATE_LIMIT,
@@ -76,7 +85,7 @@ export function resolveSignalingOptions(input: SignalingOptionsInput = {}): Sign
     rateLimit: { ...DEFAULT_RATE_LIMIT, ...input.rateLimit },
   };
   resolveCallOptions(callOptionsOf(options)); // validates the call-core subset
-  for (const name of ['maxSdpBytes', 'maxMessageBytes', 'pingIntervalMs', 'pingTimeoutMs'] as const) {
+  for (const name of ['maxSdpBytes', 'maxMessageBytes', 'pingIntervalMs', 'pingTimeoutMs', 'recoveryBufferPackets'] as const) {
     positiveInteger(name, options[name]);
   }
   for (const name of ['perSecond', 'burst', 'maxViolations'] as const) positiveInteger(`rateLimit.${name}`, options.rateLimit[name]);
