@@ -59,6 +59,8 @@ export interface TurnConfig {
   readonly externalIp: string | undefined;
   /** CIDRs that open otherwise denied peer ranges (e.g. `127.0.0.1/32`). Env `PEERLINK_TURN_ALLOW_PEERS` (comma separated). */
   readonly allowPeers: readonly string[];
+  /** Port of the Binding-only alternate STUN listener (RFC 5780 style, e.g. TURN port + 1). Env `PEERLINK_TURN_ALT_PORT`. Default: none. */
+  readonly alternatePort: number | undefined;
 }
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -95,6 +97,7 @@ const schema = z.object({
   turnRelayPorts: portRange.default({ min: 49152, max: 65535 }),
   turnExternalIp: z.string().min(1).optional(),
   turnAllowPeers: csv.default([]),
+  turnAltPort: port.optional(),
   ringTimeoutMs: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   disconnectGraceMs: z.coerce.number().int().min(0).max(600_000).default(10_000),
   signalingRatePerSecond: z.coerce.number().int().min(1).default(50),
@@ -121,6 +124,7 @@ const ENV_NAMES: Record<keyof z.input<typeof schema>, string | undefined> = {
   turnRelayPorts: 'PEERLINK_TURN_RELAY_PORTS',
   turnExternalIp: 'PEERLINK_TURN_EXTERNAL_IP',
   turnAllowPeers: 'PEERLINK_TURN_ALLOW_PEERS',
+  turnAltPort: 'PEERLINK_TURN_ALT_PORT',
   ringTimeoutMs: 'PEERLINK_RING_TIMEOUT_MS',
   disconnectGraceMs: 'PEERLINK_DISCONNECT_GRACE_MS',
   signalingRatePerSecond: 'PEERLINK_SIGNALING_RATE',
@@ -173,6 +177,7 @@ export function loadGatewayConfig(sources: ConfigSources = {}): GatewayConfig {
       relayPorts: c.turnRelayPorts,
       externalIp: c.turnExternalIp,
       allowPeers: c.turnAllowPeers,
+      alternatePort: c.turnAltPort,
     },
     ringTimeoutMs: c.ringTimeoutMs,
     disconnectGraceMs: c.disconnectGraceMs,

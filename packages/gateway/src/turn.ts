@@ -21,6 +21,7 @@ export async function startEmbeddedTurn(config: GatewayConfig, secret: string, r
     relayPorts: config.turn.relayPorts,
     allowPeers: [...config.turn.allowPeers],
     ...(config.turn.externalIp !== undefined ? { externalIp: config.turn.externalIp } : {}),
+    ...(config.turn.alternatePort !== undefined ? { alternatePort: config.turn.alternatePort } : {}),
     registry,
   });
   const port = handle.udpAddress.port;

@@ -18,6 +18,15 @@ export const CHANNEL_REBIND_QUARANTINE_MS = 300_000;
 export const MIN_CHANNEL_NUMBER = 0x4000;
 /** Largest valid channel number (RFC 8656 narrowed RFC 5766's 0x7FFE). */
 export const MAX_CHANNEL_NUMBER = 0x4fff;
+/** Largest channel number with `legacyChannelNumbers` (RFC 5766 §11: 0x4000 through 0x7FFE; 0x7FFF is reserved). */
+export const LEGACY_MAX_CHANNEL_NUMBER = 0x7ffe;
+
+/** CHANNEL-NUMBER attribute value (RFC 8656 §14.1): number, then RFFU; `undefined` when malformed or outside [0x4000, max]. */
+export function readChannelNumber(value: Uint8Array, max: number): number | undefined {
+  if (value.length !== 4) return undefined;
+  const channel = (value[0]! << 8) | value[1]!;
+  return channel >= MIN_CHANNEL_NUMBER && channel <= max ? channel : undefined;
+}
 
 export interface ChannelBinding {
   readonly channel: number;
@@ -32,9 +41,9 @@ export class ChannelTable {
   readonly #byNumber = new Map<number, ChannelBinding>();
   readonly #byPeer = new Map<string, ChannelBinding>();
 
-  /** Binds or refreshes `channel ↔ peer` at time `now`. */
-  bind(channel: number, peer: TransportAddress, now: number): BindResult {
-    if (channel < MIN_CHANNEL_NUMBER || channel > MAX_CHANNEL_NUMBER) return { ok: false, reason: 'channel-out-of-range' };
+  /** Binds or refreshes `channel ↔ peer` at time `now`; channels above `maxChannel` are out of range. */
+  bind(channel: number, peer: TransportAddress, now: number, maxChannel: number = MAX_CHANNEL_NUMBER): BindResult {
+    if (channel < MIN_CHANNEL_NUMBER || channel > maxChannel) return { ok: false, reason: 'channel-out-of-range' };
     this.#purgeOne(channel, now);
     const peerKey = transportAddressKey(peer);
     const existing = this.#byNumber.get(channel);

@@ -18,4 +18,6 @@ export interface CoreContext {
   readonly relayFamilies: readonly AddressFamily[];
   /** Largest allocation lifetime granted, in ms. */
   readonly maxLifetimeMs: number;
+  /** Largest channel number accepted: 0x4FFF (RFC 8656), or 0x7FFE with `legacyChannelNumbers`. */
+  readonly maxChannelNumber: number;
 }

@@ -11,13 +11,15 @@ import {
   StunMethod,
   decodeChannelData,
   decodeXorAddress,
-  encodeChannelData,
   encodeChannelDataHeader,
   getAttribute,
+  type ChannelData,
+  type Decoded,
   type StunMessage,
 } from '@peerlink/protocol';
 import type { TurnAction } from './actions.js';
 import type { Allocation } from './allocation.js';
+import { MAX_CHANNEL_NUMBER } from './channel.js';
 import type { CoreContext } from './context.js';
 import { transportAddressKey, type TransportAddress } from './five-tuple.js';
 import { drop } from './replies.js';
@@ -28,6 +30,8 @@ import { drop } from './replies.js';
  * bytes of attributes) inside STUN's 16-bit length.
  */
 export const MAX_RELAYED_DATA_BYTES = 65_000;
+
+const okOrUndefined = <T>(decoded: Decoded<T>): T | undefined => (decoded.ok ? decoded.value : undefined);
 
 function withinBandwidth(allocation: Allocation, bytes: number, now: number): boolean {
   return allocation.bandwidth === undefined || allocation.bandwidth.take(bytes, now);
@@ -49,17 +53,35 @@ export function handleSendIndication(ctx: CoreContext, indication: StunMessage, 
   return [{ type: 'send-to-peer', allocationId: allocation.id, peer: peer.value, bytes: dataAttr.value }];
 }
 
+/**
+ * ChannelData on a channel number above 0x4FFF (RFC 5766 range, only with
+ * `legacyChannelNumbers`): the codec rejects those, so the 4-byte header is
+ * read here with the same length and padding rules.
+ */
+function decodeLegacyChannelData(bytes: Uint8Array, maxChannel: number): ChannelData | undefined {
+  if (bytes.length < 4) return undefined;
+  const channel = (bytes[0]! << 8) | bytes[1]!;
+  const end = 4 + ((bytes[2]! << 8) | bytes[3]!);
+  if (channel > maxChannel || end > bytes.length || bytes.length > ((end + 3) & ~3)) return undefined;
+  return { channel, data: bytes.subarray(4, end) };
+}
+
+/** ChannelData header (RFC 8656 §12.4) for any channel number the core accepts. */
+function channelDataHeader(channel: number, length: number): Uint8Array {
+  return channel <= MAX_CHANNEL_NUMBER ? encodeChannelDataHeader(channel, length) : Uint8Array.of(channel >> 8, channel & 0xff, length >> 8, length & 0xff);
+}
+
 /** ChannelData from the client. */
 export function handleClientChannelData(ctx: CoreContext, bytes: Uint8Array, allocation: Allocation | undefined): TurnAction[] {
-  const decoded = decodeChannelData(bytes);
-  if (!decoded.ok) return [drop('malformed')];
+  const decoded = bytes.length > 0 && bytes[0]! >= 0x50 ? decodeLegacyChannelData(bytes, ctx.maxChannelNumber) : okOrUndefined(decodeChannelData(bytes));
+  if (decoded === undefined) return [drop('malformed')];
   if (allocation?.state !== 'live') return [drop('no-allocation')];
   const now = ctx.now();
-  const binding = allocation.channels.byChannel(decoded.value.channel, now);
+  const binding = allocation.channels.byChannel(decoded.channel, now);
   if (binding === undefined) return [drop('no-channel')];
   if (!allocation.permissions.has(binding.peer.address, now)) return [drop('no-permission')];
-  if (!withinBandwidth(allocation, decoded.value.data.length, now)) return [drop('bandwidth-exceeded')];
-  return [{ type: 'send-to-peer', allocationId: allocation.id, peer: binding.peer, bytes: decoded.value.data }];
+  if (!withinBandwidth(allocation, decoded.data.length, now)) return [drop('bandwidth-exceeded')];
+  return [{ type: 'send-to-peer', allocationId: allocation.id, peer: binding.peer, bytes: decoded.data }];
 }
 
 /** A datagram that arrived on an allocation's relayed transport address from `peer`. */
@@ -73,9 +95,13 @@ export function handlePeerDatagram(ctx: CoreContext, allocation: Allocation | un
   const binding = allocation.channels.byPeerKey(transportAddressKey(peer), now);
   if (binding !== undefined) {
     // UDP: header and payload go out as one datagram by scatter/gather, no copy of the payload.
-    if (tuple.transport === 'udp') return [{ type: 'send-to-client', fiveTuple: tuple, bytes: encodeChannelDataHeader(binding.channel, data.length), payload: data }];
+    const header = channelDataHeader(binding.channel, data.length);
+    if (tuple.transport === 'udp') return [{ type: 'send-to-client', fiveTuple: tuple, bytes: header, payload: data }];
     // Over TCP/TLS, ChannelData must be padded to a multiple of 4 (RFC 8656 §12.5).
-    return [{ type: 'send-to-client', fiveTuple: tuple, bytes: encodeChannelData(binding.channel, data, { pad: true }) }];
+    const framed = new Uint8Array((4 + data.length + 3) & ~3);
+    framed.set(header, 0);
+    framed.set(data, 4);
+    return [{ type: 'send-to-client', fiveTuple: tuple, bytes: framed }];
   }
   const indication = new StunMessageBuilder(StunMethod.Data, StunClass.Indication, ctx.randomBytes(12))
     .addXorAddress(Attr.XOR_PEER_ADDRESS, peer)

@@ -3,7 +3,8 @@
  * name peers. Every peer goes through the peer filter first (403 Forbidden);
  * a request is all-or-nothing (no permission is installed if any peer fails).
  */
-import { Attr, StunClass, decodeChannelNumber, decodeXorAddress, type StunMessage } from '@peerlink/protocol';
+import { Attr, StunClass, decodeXorAddress, type StunMessage } from '@peerlink/protocol';
+import { readChannelNumber } from './channel.js';
 import type { RefusalReason, TurnAction } from './actions.js';
 import type { PeerDenyReason } from './address-filter.js';
 import type { Allocation, Session } from './allocation.js';
@@ -59,8 +60,8 @@ export function handleChannelBind(ctx: CoreContext, request: StunMessage, tuple:
   const channelAttr = request.attributes.find((a) => a.type === Attr.CHANNEL_NUMBER);
   const peers = peerAddresses(request);
   if (channelAttr === undefined || peers?.length !== 1) return refuse(400, 'bad-request');
-  const channel = decodeChannelNumber(channelAttr.value);
-  if (!channel.ok) return refuse(400, 'bad-request');
+  const channel = readChannelNumber(channelAttr.value, ctx.maxChannelNumber);
+  if (channel === undefined) return refuse(400, 'bad-request');
   const peer = peers[0];
   if (peer === undefined) return refuse(400, 'bad-request');
   if (peer.family !== allocation.family) return refuse(443, 'peer-address-family-mismatch');
@@ -68,7 +69,7 @@ export function handleChannelBind(ctx: CoreContext, request: StunMessage, tuple:
   if (!verdict.allowed) return refuse(403, 'forbidden-ip', verdict.reason);
   const now = ctx.now();
   if (!withinPermissionQuota(ctx, allocation, [peer.address], now)) return refuse(508, 'permission-quota');
-  const bound = allocation.channels.bind(channel.value, peer, now);
+  const bound = allocation.channels.bind(channel, peer, now, ctx.maxChannelNumber);
   if (!bound.ok) return refuse(400, 'bad-request');
   allocation.permissions.install(peer.address, now);
   return [ctx.replies.authenticated(request, tuple, StunClass.SuccessResponse, session, () => undefined)];

@@ -4,13 +4,15 @@
  * randomness are injected; expiry is driven by {@link TurnServerCore.nextDeadline}
  * and {@link TurnServerCore.handleTimer}.
  */
-import { Attr, StunClass, StunMessageBuilder, StunMethod, classifyPacket, decodeStunMessage, unknownComprehensionRequired, type StunMessage } from '@peerlink/protocol';
+import { Attr, StunClass, StunMethod, classifyPacket, decodeStunMessage, unknownComprehensionRequired, type StunMessage } from '@peerlink/protocol';
 import type { TurnAction } from './actions.js';
 import { PeerAddressFilter, type OwnAddresses } from './address-filter.js';
 import { completeAllocate, deleteAllocation, handleAllocate, handleRefresh } from './allocate.js';
 import { AllocationTable, MAX_ALLOCATION_LIFETIME_MS, type Allocation } from './allocation.js';
 import { Authenticator } from './authenticator.js';
+import { BINDING_KNOWN_ATTRIBUTES, handleBinding, type AlternateListener } from './binding.js';
 import type { CoreContext } from './context.js';
+import { LEGACY_MAX_CHANNEL_NUMBER, MAX_CHANNEL_NUMBER } from './channel.js';
 import { CredentialStore } from './credentials.js';
 import { handleClientChannelData, handlePeerDatagram, handleSendIndication } from './data-path.js';
 import { DeadlineQueue } from './deadline-queue.js';
@@ -47,6 +49,17 @@ export interface TurnServerCoreInit {
   readonly unauthenticatedRateLimit?: SourceRateLimitInit;
   /** Drop unauthenticated replies larger than the request even when that breaks clients (see `replies.ts`). Default false. */
   readonly strictReplySize?: boolean;
+  /**
+   * Primary and alternate listener addresses: Binding responses then carry
+   * RESPONSE-ORIGIN and OTHER-ADDRESS (RFC 5780 style); the driver feeds the
+   * alternate's packets to {@link TurnServerCore.handleAlternatePacket}. Default: none.
+   */
+  readonly alternateListener?: AlternateListener;
+  /**
+   * Also accept channel numbers 0x5000–0x7FFF (RFC 5766's range, which coturn's
+   * uclient still uses; RFC 8656 §12 made them invalid). Default false (strict).
+   */
+  readonly legacyChannelNumbers?: boolean;
 }
 
 /** Injected collaborators. */
@@ -60,7 +73,7 @@ export interface TurnServerCoreComponents {
 const AUTH = [Attr.USERNAME, Attr.REALM, Attr.NONCE, Attr.MESSAGE_INTEGRITY, Attr.MESSAGE_INTEGRITY_SHA256, Attr.FINGERPRINT];
 /** Comprehension-required attributes we understand, per method. DONT-FRAGMENT is absent on purpose: Node cannot set DF, so RFC 8656 §7.2 says treat it as unknown. */
 const KNOWN: ReadonlyMap<number, ReadonlySet<number>> = new Map([
-  [StunMethod.Binding, new Set<number>([Attr.USERNAME, Attr.MESSAGE_INTEGRITY, Attr.MESSAGE_INTEGRITY_SHA256, Attr.PRIORITY, Attr.USE_CANDIDATE])],
+  [StunMethod.Binding, BINDING_KNOWN_ATTRIBUTES],
   [StunMethod.Allocate, new Set<number>([...AUTH, Attr.REQUESTED_TRANSPORT, Attr.LIFETIME, Attr.EVEN_PORT, Attr.RESERVATION_TOKEN, Attr.REQUESTED_ADDRESS_FAMILY])],
   [StunMethod.Refresh, new Set<number>([...AUTH, Attr.LIFETIME, Attr.REQUESTED_ADDRESS_FAMILY])],
   [StunMethod.CreatePermission, new Set<number>([...AUTH, Attr.XOR_PEER_ADDRESS])],
@@ -71,6 +84,7 @@ const KNOWN: ReadonlyMap<number, ReadonlySet<number>> = new Map([
 export class TurnServerCore {
   readonly #ctx: CoreContext;
   readonly #auth: Authenticator;
+  readonly #listeners: AlternateListener | undefined;
 
   constructor(init: TurnServerCoreInit, components: TurnServerCoreComponents) {
     const nonces = new NonceIssuer(components.randomBytes(32), init.nonceLifetimeMs ?? DEFAULT_NONCE_LIFETIME_MS);
@@ -91,9 +105,24 @@ export class TurnServerCore {
       deadlines: new DeadlineQueue(),
       relayFamilies: init.relayFamilies ?? ['IPv4'],
       maxLifetimeMs: (init.maxLifetimeSeconds ?? MAX_ALLOCATION_LIFETIME_MS / 1000) * 1000,
+      maxChannelNumber: init.legacyChannelNumbers === true ? LEGACY_MAX_CHANNEL_NUMBER : MAX_CHANNEL_NUMBER,
     };
     const credentials = new CredentialStore({ secret: init.secret, ...(init.staticUsers ? { staticUsers: init.staticUsers } : {}) });
     this.#auth = new Authenticator({ realm: init.realm, credentials, nonces, replies });
+    this.#listeners = init.alternateListener;
+  }
+
+  /**
+   * A packet on the alternate listener: only Binding requests are answered
+   * (no TURN there, so no allocation can be keyed to that 5-tuple).
+   */
+  handleAlternatePacket(tuple: FiveTuple, bytes: Uint8Array): TurnAction[] {
+    if (classifyPacket(bytes) !== 'stun') return [drop('unknown-packet')];
+    const decoded = decodeStunMessage(bytes);
+    if (!decoded.ok) return [drop('malformed')];
+    const request = decoded.value;
+    if (request.method !== StunMethod.Binding || request.class !== StunClass.Request) return [drop('unsupported-method')];
+    return handleBinding(this.#ctx.replies, request, tuple, this.#ctx.now(), this.#listeners);
   }
 
   /** A packet from a client on a listener (UDP datagram, or one framed message from a TCP/TLS stream). */
@@ -103,6 +132,10 @@ export class TurnServerCore {
       case 'channel-data':
         return handleClientChannelData(this.#ctx, bytes, this.#ctx.allocations.byTupleKey(fiveTupleKey(tuple)));
       case 'unknown':
+        // 0x5000–0x7FFF: ChannelData on an RFC 5766 channel number, when enabled.
+        if (this.#ctx.maxChannelNumber > MAX_CHANNEL_NUMBER && bytes.length > 0 && bytes[0]! >= 0x50 && bytes[0]! < 0x80) {
+          return handleClientChannelData(this.#ctx, bytes, this.#ctx.allocations.byTupleKey(fiveTupleKey(tuple)));
+        }
         return [drop('unknown-packet')];
       case 'stun':
         return this.#handleStun(tuple, bytes);
@@ -196,13 +229,7 @@ export class TurnServerCore {
     const now = this.#ctx.now();
     const known = KNOWN.get(request.method);
     if (known === undefined || request.method === StunMethod.Send) return replies.unauthenticatedError(request, tuple, now, 400, 'bad-request');
-    if (request.method === StunMethod.Binding) {
-      const unknown = unknownComprehensionRequired(request, known);
-      if (unknown.length > 0) return replies.unauthenticatedError(request, tuple, now, 420, 'unknown-attribute', { unknown });
-      return replies.unauthenticated(request, tuple, now, () =>
-        new StunMessageBuilder(request.method, StunClass.SuccessResponse, request.transactionId).addXorAddress(Attr.XOR_MAPPED_ADDRESS, tuple.client),
-      );
-    }
+    if (request.method === StunMethod.Binding) return handleBinding(replies, request, tuple, now, this.#listeners);
     const auth = this.#auth.authenticate(request, tuple, now);
     if (!auth.ok) return auth.actions;
     const session = auth.session;

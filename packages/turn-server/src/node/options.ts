@@ -44,6 +44,22 @@ export interface TurnServerOptions {
   readonly maxConnections?: number;
   /** Drop unauthenticated replies larger than the request even when that breaks browsers. Default false (see README). */
   readonly strictReplySize?: boolean;
+  /**
+   * Port of a second UDP listener that answers only Binding requests, with
+   * RESPONSE-ORIGIN and OTHER-ADDRESS (RFC 5780 style; the primary's Binding
+   * responses then name it too). A client compares the mapped addresses seen by
+   * both ports to detect endpoint-dependent mapping (`peerlink doctor`).
+   * Typically the TURN port + 1; 0 lets the OS choose. Default: none.
+   */
+  readonly alternatePort?: number;
+  /** IP of the alternate listener (a second address of the host, if it has one). Default: `listenAddress`. */
+  readonly alternateAddress?: string;
+  /**
+   * Accept channel numbers 0x5000–0x7FFE, RFC 5766's range that RFC 8656 §12
+   * withdrew (coturn's turnutils_uclient still picks them). Default false: such
+   * ChannelBind requests get 400, as RFC 8656 requires.
+   */
+  readonly legacyChannelNumbers?: boolean;
   /** Prometheus registry for the `peerlink_turn_*` metrics. Default: none (metrics still counted in a private registry). */
   readonly registry?: Registry;
 }
@@ -82,6 +98,9 @@ export const turnServerOptionsSchema = z
       .optional(),
     maxConnections: positive.default(10_000),
     strictReplySize: z.boolean().default(false),
+    alternatePort: port.optional(),
+    alternateAddress: ip.optional(),
+    legacyChannelNumbers: z.boolean().default(false),
     registry: z.custom<Registry>((value) => typeof value === 'object' && value !== null && 'registerMetric' in value).optional(),
   })
   .strict();

@@ -24,6 +24,8 @@ export interface TurnServerHandle {
   readonly tcpAddress: TransportAddress | undefined;
   /** Bound TLS listener address, if TLS is configured. */
   readonly tlsAddress: TransportAddress | undefined;
+  /** Bound Binding-only alternate listener (`alternatePort`), if configured. */
+  readonly alternateAddress: TransportAddress | undefined;
   /** The address advertised in XOR-RELAYED-ADDRESS. */
   readonly relayIp: string;
   /** Live allocations. */
@@ -73,8 +75,14 @@ export async function createTurnServer(options: TurnServerOptions): Promise<Turn
   const relayBindIp = opts.relayAddress ?? opts.listenAddress;
   const relayIp = opts.externalIp ?? (WILDCARDS.has(relayBindIp) ? defaultExternalIp() : relayBindIp);
   const udp = await bindUdp(opts.listenAddress, opts.port);
-  const udpBound = udp.address();
-  const driver = new TurnDriver(opts, udp, udpBound.port, relayBindIp, relayIp);
+  let alternate: UdpSocket | undefined;
+  try {
+    if (opts.alternatePort !== undefined) alternate = await bindUdp(opts.alternateAddress ?? opts.listenAddress, opts.alternatePort);
+  } catch (error) {
+    udp.close();
+    throw error;
+  }
+  const driver = new TurnDriver(opts, { udp, alternate }, relayBindIp, relayIp);
   try {
     await driver.startStreams();
   } catch (error) {
@@ -96,18 +104,32 @@ class TurnDriver implements TurnServerHandle {
   #timerAt: number | undefined;
   #closed = false;
 
+  readonly alternateAddress: TransportAddress | undefined;
+  readonly #alternate: UdpSocket | undefined;
+  private readonly udp: UdpSocket;
+
   constructor(
     private readonly opts: ResolvedTurnServerOptions,
-    private readonly udp: UdpSocket,
-    udpPort: number,
+    sockets: { udp: UdpSocket; alternate: UdpSocket | undefined },
     relayBindIp: string,
     readonly relayIp: string,
   ) {
+    this.udp = sockets.udp;
+    const udpPort = this.udp.address().port;
     this.udpAddress = { family: familyOf(opts.listenAddress), address: opts.listenAddress, port: udpPort };
     this.#serverTuple = { family: familyOf(opts.listenAddress), address: WILDCARDS.has(opts.listenAddress) ? relayIp : opts.listenAddress, port: udpPort };
+    this.#alternate = sockets.alternate;
+    const alt = this.#alternate?.address();
+    const altIp = opts.alternateAddress ?? opts.listenAddress;
+    this.alternateAddress = alt === undefined ? undefined : { family: familyOf(altIp), address: altIp, port: alt.port };
+    const altTuple = alt === undefined ? undefined : { family: familyOf(altIp), address: WILDCARDS.has(altIp) ? relayIp : altIp, port: alt.port };
     this.#metrics = new TurnMetrics(opts.registry ?? new Registry());
     this.#ports = new RelayPortAllocator(opts.relayPorts, relayBindIp);
-    const listeners = [{ ip: this.#serverTuple.address, port: udpPort }, ...(opts.tls ? [{ ip: this.#serverTuple.address, port: opts.tls.port }] : [])];
+    const listeners = [
+      { ip: this.#serverTuple.address, port: udpPort },
+      ...(opts.tls ? [{ ip: this.#serverTuple.address, port: opts.tls.port }] : []),
+      ...(altTuple ? [{ ip: altTuple.address, port: altTuple.port }] : []),
+    ];
     this.#core = new TurnServerCore(
       {
         realm: opts.realm,
@@ -119,6 +141,8 @@ class TurnDriver implements TurnServerHandle {
         quotas: opts.quotas,
         relayFamilies: [familyOf(relayBindIp)],
         strictReplySize: opts.strictReplySize,
+        legacyChannelNumbers: opts.legacyChannelNumbers,
+        ...(altTuple ? { alternateListener: { primary: this.#serverTuple, alternate: altTuple } } : {}),
       },
       { now: Date.now, randomBytes: (n) => new Uint8Array(randomBytes(n)) },
     );
@@ -129,11 +153,22 @@ class TurnDriver implements TurnServerHandle {
       onFramingError: () => this.#metrics.dropped('stream-framing'),
       hasAllocation: (tuple) => this.#core.hasAllocation(tuple),
     });
-    udp.on('message', (msg, rinfo) => {
+    this.udp.on('message', (msg, rinfo) => {
       const tuple: FiveTuple = { transport: 'udp', client: { family: rinfo.family === 'IPv6' ? 'IPv6' : 'IPv4', address: rinfo.address, port: rinfo.port }, server: this.#serverTuple };
       this.#run(this.#core.handleClientPacket(tuple, msg));
     });
-    udp.on('error', () => this.#metrics.dropped('send-failed'));
+    this.udp.on('error', () => this.#metrics.dropped('send-failed'));
+    if (this.#alternate !== undefined && altTuple !== undefined) {
+      const alternate = this.#alternate;
+      alternate.on('message', (msg, rinfo) => {
+        const tuple: FiveTuple = { transport: 'udp', client: { family: rinfo.family === 'IPv6' ? 'IPv6' : 'IPv4', address: rinfo.address, port: rinfo.port }, server: altTuple };
+        for (const action of this.#core.handleAlternatePacket(tuple, msg)) {
+          if (action.type === 'send-to-client') alternate.send(action.bytes, rinfo.port, rinfo.address);
+          else this.#execute(action, undefined);
+        }
+      });
+      alternate.on('error', () => this.#metrics.dropped('send-failed'));
+    }
   }
 
   get tcpAddress(): TransportAddress | undefined {
@@ -160,6 +195,7 @@ class TurnDriver implements TurnServerHandle {
     clearTimeout(this.#timer);
     await this.#streams.close();
     await new Promise<void>((resolve) => this.udp.close(() => resolve()));
+    if (this.#alternate !== undefined) await new Promise<void>((resolve) => this.#alternate?.close(() => resolve()));
   }
 
   /** Carries out actions; `peerBytes` is the payload size when they answer a peer datagram. */
