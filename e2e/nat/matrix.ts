@@ -1,0 +1,51 @@
+/**
+ * The connectivity matrix, written down before it is measured (NAT theory,
+ * RFC 4787 / RFC 5128 terms). Kinds are the testbed's router kinds:
+ * open (public address), eim (endpoint-independent mapping, address-and-port-
+ * dependent filtering), symmetric (address-and-port-dependent mapping),
+ * double (EIM behind CGNAT EIM), webonly (no UDP, only TCP to the gateway's
+ * HTTP port), lossy (eim + 1 % loss + rate limit + 50 ms RTT).
+ */
+import type { LikelyPath, MappingBehaviour, PathReason } from '@peerlink/sdk/doctor';
+import type { ClientKind } from './testbed/index.js';
+
+export type CellPath = 'direct' | 'relay' | 'tunnel' | 'fail';
+
+/** What `peerlink doctor` must report behind each kind (smoke test). */
+export const EXPECTED_DOCTOR: Record<ClientKind, { mapping: MappingBehaviour; path: LikelyPath; reason: PathReason }> = {
+  open: { mapping: 'no-nat', path: 'direct', reason: 'public-address' },
+  eim: { mapping: 'endpoint-independent', path: 'direct', reason: 'endpoint-independent-mapping' },
+  symmetric: { mapping: 'address-and-port-dependent', path: 'relay', reason: 'symmetric-nat' },
+  double: { mapping: 'endpoint-independent', path: 'direct', reason: 'endpoint-independent-mapping' },
+  webonly: { mapping: 'udp-blocked', path: 'tunnel', reason: 'udp-and-turn-blocked' },
+  lossy: { mapping: 'endpoint-independent', path: 'direct', reason: 'endpoint-independent-mapping' },
+};
+
+const EIM_LIKE: ReadonlySet<ClientKind> = new Set(['eim', 'double', 'lossy']);
+
+/**
+ * (a) WebRTC with STUN only. Direct when one side is public; when both map
+ * endpoint-independently (simultaneous punching opens both port-dependent
+ * filters); never with a symmetric side against a port-dependent filter
+ * (its per-destination port is unknown to the peer, whose filter drops it).
+ * Web-only has no UDP at all.
+ */
+export function expectStunOnly(a: ClientKind, b: ClientKind): CellPath {
+  if (a === 'webonly' || b === 'webonly') return 'fail';
+  if (a === 'open' || b === 'open') return 'direct';
+  if (EIM_LIKE.has(a) && EIM_LIKE.has(b)) return 'direct';
+  return 'fail';
+}
+
+/** (b) WebRTC with TURN: the relay fills every STUN-only gap except web-only (TURN's UDP and TCP ports are blocked there). */
+export function expectWithTurn(a: ClientKind, b: ClientKind): CellPath {
+  const direct = expectStunOnly(a, b);
+  if (direct === 'direct') return 'direct';
+  return a === 'webonly' || b === 'webonly' ? 'fail' : 'relay';
+}
+
+/** (c) Agent in hybrid mode + `peerlink connect`: as (b), and the gateway tunnel where WebRTC cannot go. */
+export function expectHybrid(a: ClientKind, b: ClientKind): CellPath {
+  const webrtc = expectWithTurn(a, b);
+  return webrtc === 'fail' ? 'tunnel' : webrtc;
+}

@@ -1,0 +1,56 @@
+/**
+ * NAT testbed smoke: real namespaces, real NAT (iptables), the built gateway
+ * with its embedded STUN/TURN and coturn as second STUN server. `peerlink
+ * doctor` (bundled from source) runs behind each router kind and must
+ * classify it: mapping behaviour and likely path.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DoctorReport } from '@peerlink/sdk/doctor';
+import { EXPECTED_DOCTOR } from './matrix.js';
+import { CLIENT_KINDS, GATEWAY, REPO, bundleEntry, clientNs, nsRun, publicIp, setupTestbed, startGateway, teardownTestbed, type TestbedGateway } from './testbed/index.js';
+
+let gateway: TestbedGateway | undefined;
+let doctorJs: string;
+const work = mkdtempSync(join(tmpdir(), 'pl-nat-smoke-'));
+
+beforeAll(async () => {
+  setupTestbed();
+  gateway = await startGateway();
+  doctorJs = await bundleEntry(join(REPO, 'e2e/nat/doctor-entry.ts'), work);
+}, 60_000);
+
+afterAll(async () => {
+  await gateway?.stop();
+  teardownTestbed();
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function doctor(ns: string): Promise<DoctorReport> {
+  const options = {
+    gateway: gateway!.url,
+    stun: [
+      { host: GATEWAY.ip, port: GATEWAY.turnPort },
+      { host: GATEWAY.ip, port: GATEWAY.altStunPort },
+    ],
+    timeoutMs: 1500,
+  };
+  const r = await nsRun(ns, ['node', doctorJs, JSON.stringify(options)], 15_000);
+  if (r.code !== 0) throw new Error(`doctor in ${ns} failed (${r.code}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as DoctorReport;
+}
+
+describe('peerlink doctor behind each router kind of the testbed', () => {
+  it('classifies every kind as NAT theory says', async () => {
+    const reports = await Promise.all(CLIENT_KINDS.map((kind) => doctor(clientNs(kind, 'a'))));
+    CLIENT_KINDS.forEach((kind, i) => {
+      const report = reports[i]!;
+      const expected = EXPECTED_DOCTOR[kind];
+      expect({ kind, mapping: report.mapping, path: report.path, reason: report.reason }).toEqual({ kind, ...expected });
+      if (kind !== 'webonly') expect(report.publicAddress?.address).toBe(publicIp(kind, 'a'));
+      expect(report.probes.tunnel.reachable).toBe(true);
+    });
+  });
+});
