@@ -38,8 +38,8 @@ export function peerlink(args: readonly string[], env: Record<string, string> = 
     lines.push(line);
     for (const w of waiters) w(line);
   };
-  createInterface({ input: child.stdout! }).on('line', onLine);
-  createInterface({ input: child.stderr! }).on('line', onLine);
+  createInterface({ input: child.stdout }).on('line', onLine);
+  createInterface({ input: child.stderr }).on('line', onLine);
   return {
     child,
     lines,
