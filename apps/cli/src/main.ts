@@ -7,7 +7,9 @@ import { Command } from 'commander';
 import { registerAgent } from './commands/agent.js';
 import { registerConnect } from './commands/connect.js';
 import { registerDevice } from './commands/device.js';
+import { registerDoctor } from './commands/doctor.js';
 import { registerServe } from './commands/serve.js';
+import { registerTurn } from './commands/turn.js';
 
 const program = new Command()
   .name('peerlink')
@@ -16,9 +18,11 @@ const program = new Command()
   .showHelpAfterError();
 
 registerServe(program);
+registerTurn(program);
 registerAgent(program);
 registerConnect(program);
 registerDevice(program);
+registerDoctor(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`peerlink: ${err instanceof Error ? err.message : String(err)}\n`);
