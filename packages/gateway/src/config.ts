@@ -40,6 +40,8 @@ export interface GatewayConfig {
   readonly authRateMax: number;
   /** Window of that limit, ms. Env `PEERLINK_AUTH_RATE_WINDOW_MS`. Default 60000. */
   readonly authRateWindowMs: number;
+  /** Most signaling packets kept for replay to reconnecting sockets (connection state recovery). Env `PEERLINK_RECOVERY_BUFFER_PACKETS`. Default 20000. */
+  readonly recoveryBufferPackets: number;
   /** Server ports for device services reached through the tunnel. Env `PEERLINK_TUNNEL_PORTS` (`min-max`). Default 40000-40999. */
   readonly tunnelPorts: { readonly min: number; readonly max: number };
   /** pino log level. Env `PEERLINK_LOG_LEVEL`. Default `info`. */
@@ -104,6 +106,7 @@ const schema = z.object({
   signalingBurst: z.coerce.number().int().min(1).default(100),
   authRateMax: z.coerce.number().int().min(1).default(20),
   authRateWindowMs: z.coerce.number().int().min(1000).default(60_000),
+  recoveryBufferPackets: z.coerce.number().int().min(1).max(10_000_000).default(20_000),
   tunnelPorts: portRange.default({ min: 40000, max: 40999 }),
   webRoot: z.string().min(1).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -131,6 +134,7 @@ const ENV_NAMES: Record<keyof z.input<typeof schema>, string | undefined> = {
   signalingBurst: 'PEERLINK_SIGNALING_BURST',
   authRateMax: 'PEERLINK_AUTH_RATE_MAX',
   authRateWindowMs: 'PEERLINK_AUTH_RATE_WINDOW_MS',
+  recoveryBufferPackets: 'PEERLINK_RECOVERY_BUFFER_PACKETS',
   tunnelPorts: 'PEERLINK_TUNNEL_PORTS',
   webRoot: 'PEERLINK_WEB_ROOT',
   logLevel: 'PEERLINK_LOG_LEVEL',
@@ -185,6 +189,7 @@ export function loadGatewayConfig(sources: ConfigSources = {}): GatewayConfig {
     signalingBurst: c.signalingBurst,
     authRateMax: c.authRateMax,
     authRateWindowMs: c.authRateWindowMs,
+    recoveryBufferPackets: c.recoveryBufferPackets,
     tunnelPorts: c.tunnelPorts,
     webRoot: c.webRoot,
     logLevel: c.logLevel,

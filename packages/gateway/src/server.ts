@@ -134,6 +134,7 @@ export async function createGateway(config: GatewayConfig, components: GatewayCo
       ringTimeoutMs: config.ringTimeoutMs,
       disconnectGraceMs: config.disconnectGraceMs,
       rateLimit: { perSecond: config.signalingRatePerSecond, burst: config.signalingBurst },
+      recoveryBufferPackets: config.recoveryBufferPackets,
     },
     now,
     logger: log,
