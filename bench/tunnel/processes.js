@@ -33,7 +33,7 @@ export function start(cmd, args, match, { env = {}, timeoutMs = 15_000, label = 
       const value = match(line);
       if (value !== undefined) {
         clearTimeout(timer);
-        resolve({ child, value, stop: () => stop(child) });
+        resolve({ child, pid: child.pid, value, stop: () => stop(child) });
       }
     };
     createInterface({ input: child.stdout }).on('line', onLine);
@@ -88,7 +88,7 @@ export async function startSocat(targetPort) {
       c.once('connect', () => (c.destroy(), resolve(true)));
       c.once('error', () => resolve(false));
     });
-    if (ok) return { port, stop: () => stop(child) };
+    if (ok) return { port, pid: child.pid, stop: () => stop(child) };
     await new Promise((r) => setTimeout(r, 20));
   }
   await stop(child);
@@ -135,6 +135,7 @@ export async function startPeerlink(servicePort) {
   return {
     serverPort,
     connectPort: Number(forwarder.value),
+    pids: { gateway: gateway.pid, agent: agent.pid, connect: forwarder.pid },
     async stop() {
       await Promise.all([forwarder.stop(), agent.stop()]);
       await gateway.stop();

@@ -10,6 +10,7 @@
 //   BENCH_MODES   comma list to run a subset (raw,socat,ws-relay,tunnel-port,tunnel-connect)
 //   BENCH_NODE_ARGS extra node flags for the children (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof)
 import { cpus, loadavg } from 'node:os';
+import { childrenReaped, cpuMs } from './cpu.js';
 import { download, timeToFirstByte, upload } from './measure.js';
 import { killAll, node, startPeerlink, startSocat } from './processes.js';
 
@@ -28,16 +29,20 @@ const relayAgent = await node('ws-relay.js', ['agent', String(relay.value), Stri
 const relayEntry = await node('ws-relay.js', ['entry', String(relay.value)], 'ws relay entry');
 const peerlink = await startPeerlink(servicePort);
 
+// `relay`: the processes between the client and the service, whose CPU time is charged to the mode.
+const { gateway, agent, connect } = peerlink.pids;
 const allModes = {
-  raw: { label: 'raw loopback TCP', port: servicePort },
-  socat: { label: 'socat relay', port: socat.port },
-  'ws-relay': { label: 'bare ws relay (ws + bufferutil, 1 stream)', port: relayEntry.value },
-  'tunnel-port': { label: 'peerlink tunnel, server port', port: peerlink.serverPort },
-  'tunnel-connect': { label: 'peerlink tunnel, peerlink connect', port: peerlink.connectPort },
+  raw: { label: 'raw loopback TCP', port: servicePort, relay: [] },
+  socat: { label: 'socat relay', port: socat.port, relay: [socat.pid] },
+  'ws-relay': { label: 'bare ws relay (ws + bufferutil, 1 stream)', port: relayEntry.value, relay: [relayEntry.pid, relay.pid, relayAgent.pid] },
+  'tunnel-port': { label: 'peerlink tunnel, server port', port: peerlink.serverPort, relay: [gateway, agent] },
+  'tunnel-connect': { label: 'peerlink tunnel, peerlink connect', port: peerlink.connectPort, relay: [connect, gateway, agent] },
 };
 const only = process.env.BENCH_MODES?.split(',');
 const modes = Object.fromEntries(Object.entries(allModes).filter(([k]) => only === undefined || only.includes(k)));
 const results = Object.fromEntries(Object.keys(modes).map((k) => [k, { label: modes[k].label, rounds: [] }]));
+// socat's per-connection child counts once reaped (its CPU moves into the parent's cutime/cstime).
+const settle = (mode) => Promise.all(mode.relay.map((pid) => (pid === socat.pid ? childrenReaped(pid) : undefined)));
 const mbps = (r) => +(r.bytes / r.seconds / 1e6).toFixed(1);
 
 try {
@@ -47,10 +52,19 @@ try {
   }
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, mode] of Object.entries(modes)) {
+      const each0 = mode.relay.map((pid) => cpuMs([pid]));
+      const cpu0 = cpuMs(mode.relay);
       const down = await download(mode.port, BYTES, TIMEOUT_MS);
+      await settle(mode);
+      const cpu1 = cpuMs(mode.relay);
       const up = await upload(mode.port, BYTES, TIMEOUT_MS);
-      results[name].rounds.push({ downloadMBps: mbps(down), uploadMBps: mbps(up), load: load() });
-      console.error(`round ${round + 1}: ${name} down ${mbps(down)} MB/s, up ${mbps(up)} MB/s`);
+      await settle(mode);
+      const cpu2 = cpuMs(mode.relay);
+      const perGiB = (ms) => Math.round((ms * 2 ** 30) / BYTES);
+      const byProcess = mode.relay.map((pid, i) => perGiB(cpuMs([pid]) - each0[i]));
+      const r = { cpuMsPerGiBByProcess: byProcess, downloadMBps: mbps(down), uploadMBps: mbps(up), downloadCpuMsPerGiB: perGiB(cpu1 - cpu0), uploadCpuMsPerGiB: perGiB(cpu2 - cpu1), load: load() };
+      results[name].rounds.push(r);
+      console.error(`round ${round + 1}: ${name} down ${r.downloadMBps} MB/s (${r.downloadCpuMsPerGiB} CPU ms/GiB), up ${r.uploadMBps} MB/s (${r.uploadCpuMsPerGiB} CPU ms/GiB; by process ${byProcess.join(', ')})`);
     }
   }
 } finally {
@@ -62,6 +76,8 @@ try {
 for (const r of Object.values(results)) {
   r.downloadMBps = Math.max(...r.rounds.map((x) => x.downloadMBps));
   r.uploadMBps = Math.max(...r.rounds.map((x) => x.uploadMBps));
+  r.downloadCpuMsPerGiB = Math.min(...r.rounds.map((x) => x.downloadCpuMsPerGiB));
+  r.uploadCpuMsPerGiB = Math.min(...r.rounds.map((x) => x.uploadCpuMsPerGiB));
 }
 const ratio = (a, b) => (a === undefined || b === undefined ? undefined : +(a / b).toFixed(2));
 const ratios = {};
@@ -70,6 +86,7 @@ for (const t of ['tunnel-port', 'tunnel-connect']) {
   ratios[t] = {
     vsWsRelay: { download: ratio(results[t].downloadMBps, results['ws-relay']?.downloadMBps), upload: ratio(results[t].uploadMBps, results['ws-relay']?.uploadMBps) },
     vsSocat: { download: ratio(results[t].downloadMBps, results.socat?.downloadMBps), upload: ratio(results[t].uploadMBps, results.socat?.uploadMBps) },
+    cpuVsWsRelay: { download: ratio(results[t].downloadCpuMsPerGiB, results['ws-relay']?.downloadCpuMsPerGiB), upload: ratio(results[t].uploadCpuMsPerGiB, results['ws-relay']?.uploadCpuMsPerGiB) },
   };
 }
 const machine = { cpus: cpus().length, node: process.version, loadAtStart, loadAtEnd: load() };
@@ -78,14 +95,15 @@ const rows = Object.entries(results).map(([name, r]) => {
   const vs = ratios[name];
   const rel = vs === undefined ? '' : `${vs.vsWsRelay.download ?? '–'}× / ${vs.vsWsRelay.upload ?? '–'}×`;
   const relSocat = vs === undefined ? '' : `${vs.vsSocat.download ?? '–'}× / ${vs.vsSocat.upload ?? '–'}×`;
-  return `| ${r.label} | ${r.downloadMBps} | ${r.uploadMBps} | ${r.ttfb.p50Ms.toFixed(2)} | ${rel} | ${relSocat} |`;
+  const relCpu = vs === undefined ? '' : `${vs.cpuVsWsRelay.download ?? '–'}× / ${vs.cpuVsWsRelay.upload ?? '–'}×`;
+  return `| ${r.label} | ${r.downloadMBps} | ${r.uploadMBps} | ${r.ttfb.p50Ms.toFixed(2)} | ${r.downloadCpuMsPerGiB} / ${r.uploadCpuMsPerGiB} | ${rel} | ${relSocat} | ${relCpu} |`;
 });
 console.log(`
-| mode | download MB/s | upload MB/s | first byte p50 (ms) | vs bare ws relay (down / up) | vs socat (down / up) |
-|---|---|---|---|---|---|
+| mode | download MB/s | upload MB/s | first byte p50 (ms) | relay CPU ms per GiB (down / up) | MB/s vs bare ws relay (down / up) | MB/s vs socat (down / up) | CPU vs bare ws relay (down / up) |
+|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
-${(BYTES / 2 ** 20).toFixed(0)} MiB per transfer, best of ${ROUNDS} rounds, first byte over ${PROBES} sequential connections (connect → first byte of a 1-byte download).
+${(BYTES / 2 ** 20).toFixed(0)} MiB per transfer, best of ${ROUNDS} rounds (highest MB/s, lowest CPU), relay CPU = user+system time of the processes between client and service, first byte over ${PROBES} sequential connections (connect → first byte of a 1-byte download).
 ${machine.cpus} CPUs, Node ${machine.node}, load average ${loadAtStart.join(' / ')} at start, ${machine.loadAtEnd.join(' / ')} at end.
 `);
 process.exit(0);
