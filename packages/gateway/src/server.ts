@@ -20,6 +20,7 @@ import { startEmbeddedTurn, type EmbeddedTurn } from './turn.js';
 import { registerDeviceRoutes, SqlDeviceStore } from './devices/index.js';
 import type { DeviceTables } from './devices/model.js';
 import { createTunnelRelay, type TunnelRelay } from './tunnel/index.js';
+import { attachP2pSignaling } from './p2p/index.js';
 import type { Kysely } from 'kysely';
 
 /** Optional collaborators, for embedding and tests. */
@@ -139,6 +140,8 @@ export async function createGateway(config: GatewayConfig, components: GatewayCo
     now,
     logger: log,
   });
+  // Peers reach each other by peer id on the /p2p namespace of the same Socket.IO server.
+  const p2p = attachP2pSignaling(signaling.io, { tokens, now, logger: log });
   const relay = await createTunnelRelay(app.server, {
     devices,
     tokens,
@@ -174,6 +177,7 @@ export async function createGateway(config: GatewayConfig, components: GatewayCo
     close(reason = 'shutdown') {
       closing ??= (async () => {
         log.info({ reason }, 'gateway shutting down');
+        await p2p.close();
         await signaling.close();
         await relay.close();
         await app.close();
