@@ -30,7 +30,9 @@ export type P2pErrorCode =
   | 'PEER_ID_IN_USE'
   | 'TOO_MANY_PEER_IDS'
   | 'PEER_NOT_FOUND'
-  | 'ACCESS_DENIED';
+  | 'ACCESS_DENIED'
+  /** A registry lookup failed (database down); the message was dropped. */
+  | 'INTERNAL';
 
 /** The bytes a peer signs to register: domain, nonce and peer id, newline-separated (UTF-8). */
 export function registrationMessage(nonce: string, peerId: string): Uint8Array {

@@ -2,10 +2,13 @@
  * The `/p2p` namespace: peers prove they hold the Ed25519 key behind a peer
  * id (gateway challenge, signed by the peer), then exchange `p2p:signal`
  * messages (SDP, ICE candidates, identity nonces) routed by peer id — only
- * between users that `mayReach` each other.
+ * between principals that `mayReach` each other. With `devices`, device
+ * agents sign in with their device credential (principal `device:<id>`), must
+ * register the key their device is bound to, and users reach the devices they
+ * own or are granted (see `principals.ts`).
  */
 import { createPublicKey, randomBytes as nodeRandomBytes, verify, type KeyObject } from 'node:crypto';
-import { parsePeerId } from '@peerlink/protocol';
+import { parsePeerId, type PeerId } from '@peerlink/protocol';
 import type { Namespace, Socket } from 'socket.io';
 import type { AuthenticatedUser, TokenVerifier } from '../core/auth.js';
 import { TokenBucket } from '../transports/socketio/rate-limit.js';
@@ -19,6 +22,7 @@ import {
   type P2pErrorMessage,
 } from './messages.js';
 import { resolveP2pOptions, type P2pSignalingOptions } from './options.js';
+import { authenticateDevice, deviceOf, deviceReachPolicy, parseDeviceAuth, type P2pDeviceDirectory } from './principals.js';
 import { PeerRegistry } from './registry.js';
 
 /** The subset of a pino logger used here. */
@@ -29,8 +33,14 @@ export interface P2pLogger {
 
 export interface P2pSignalingDeps {
   readonly tokens: TokenVerifier;
-  /** Who may signal whom. Default: the same user account owns both peers. */
-  readonly mayReach?: (fromUserId: string, toUserId: string) => boolean;
+  /**
+   * Who may signal whom, asked at every `p2p:signal` (principal ids: user ids
+   * or `device:<id>`). Default: the same principal, plus — with `devices` —
+   * a user and a device it owns or is granted.
+   */
+  readonly mayReach?: (fromUserId: string, toUserId: string) => boolean | Promise<boolean>;
+  /** The device registry: enables device sign-in (`auth: {deviceId, credential}`) and the device reach policy. */
+  readonly devices?: P2pDeviceDirectory;
   readonly options?: P2pSignalingOptions;
   /** Clock, epoch ms. Default `Date.now`. */
   readonly now?: () => number;
@@ -56,6 +66,8 @@ interface P2pSocketData {
   bucket: TokenBucket;
   /** Outstanding challenges: peer id → nonce and expiry. */
   challenges: Map<string, { nonce: string; expiresAt: number }>;
+  /** Async steps (prove, signal) run in arrival order through this chain. */
+  queue: Promise<void>;
 }
 type P2pSocket = Socket<Record<string, (payload: unknown) => void>, Record<string, (payload: unknown) => void>, Record<never, never>, P2pSocketData>;
 type P2pNamespace = Namespace<Record<string, (payload: unknown) => void>, Record<string, (payload: unknown) => void>, Record<never, never>, P2pSocketData>;
@@ -70,7 +82,8 @@ export function attachP2pSignaling(io: NamespaceHost, deps: P2pSignalingDeps): P
   const options = resolveP2pOptions(deps.options);
   const now = deps.now ?? Date.now;
   const random = deps.randomBytes ?? ((n: number) => nodeRandomBytes(n));
-  const mayReach = deps.mayReach ?? sameUser;
+  const devices = deps.devices;
+  const mayReach = deps.mayReach ?? (devices === undefined ? sameUser : deviceReachPolicy(devices));
   const log = deps.logger ?? quietLogger;
   const registry = new PeerRegistry(options.maxPeerIdsPerSocket);
   let closing = false;
@@ -79,14 +92,18 @@ export function attachP2pSignaling(io: NamespaceHost, deps: P2pSignalingDeps): P
     if (closing) return next(Object.assign(new Error('Server is shutting down'), { data: { code: 'SHUTTING_DOWN' } }));
     const auth: unknown = socket.handshake.auth;
     const token = typeof auth === 'object' && auth !== null ? (auth as { token?: unknown }).token : undefined;
-    if (typeof token !== 'string' || token === '') {
-      return next(Object.assign(new Error('Authentication required: connect with auth: {token}'), { data: { code: 'UNAUTHENTICATED' } }));
+    const device = devices === undefined ? undefined : parseDeviceAuth(auth);
+    if (device === undefined && (typeof token !== 'string' || token === '')) {
+      return next(Object.assign(new Error('Authentication required: connect with auth: {token} or {deviceId, credential}'), { data: { code: 'UNAUTHENTICATED' } }));
     }
-    deps.tokens.verify(token).then(
+    const principal = devices !== undefined && device !== undefined ? authenticateDevice(devices, device) : deps.tokens.verify(token as string);
+    principal.then(
       (user) => {
+        if (user === undefined) return next(Object.assign(new Error('Unknown device or wrong credential'), { data: { code: 'UNAUTHENTICATED' } }));
         socket.data.user = user;
         socket.data.bucket = new TokenBucket(options.rate.perSecond, options.rate.burst, now());
         socket.data.challenges = new Map();
+        socket.data.queue = Promise.resolve();
         next();
       },
       () => next(Object.assign(new Error('Invalid or expired token'), { data: { code: 'UNAUTHENTICATED' } })),
@@ -95,6 +112,13 @@ export function attachP2pSignaling(io: NamespaceHost, deps: P2pSignalingDeps): P
 
   nsp.on('connection', (socket: P2pSocket) => {
     const fail = (error: P2pErrorMessage): void => void socket.emit('p2p:error', error);
+    /** Runs `step` after every earlier async step of this socket (keeps signal order across awaits). */
+    const inOrder = (step: () => Promise<void>): void => {
+      socket.data.queue = socket.data.queue.then(step).catch((err: unknown) => {
+        log.warn({ err, socketId: socket.id }, 'p2p step failed');
+        fail({ code: 'INTERNAL', message: 'internal error' });
+      });
+    };
     const admitted = (): boolean => {
       if (socket.data.bucket.take(now())) return true;
       fail({ code: 'RATE_LIMITED', message: `more than ${options.rate.perSecond} messages per second` });
@@ -130,11 +154,23 @@ export function attachP2pSignaling(io: NamespaceHost, deps: P2pSignalingDeps): P
         key !== undefined &&
         verify(null, registrationMessage(challenge.nonce, peer.peerId), key, signature);
       if (!valid) return fail({ code: 'CHALLENGE_FAILED', message: 'no valid signature over a live challenge', peerId: peer.peerId });
+      inOrder(async () => {
+        // A device may only register the key its registry entry is bound to (bound on first proof).
+        const deviceId = deviceOf(socket.data.user.userId);
+        if (devices !== undefined && deviceId !== undefined && !(await devices.bindKey(deviceId, Buffer.from(peer.publicKey).toString('base64url'), peer.peerId))) {
+          return fail({ code: 'CHALLENGE_FAILED', message: 'device is bound to another key', peerId: peer.peerId });
+        }
+        claimPeer(peer.peerId);
+      });
+    });
+
+    const claimPeer = (peerId: PeerId): void => {
+      const peer = { peerId };
       const claim = registry.claim(peer.peerId, { socketId: socket.id, userId: socket.data.user.userId });
       if (!claim.ok) return fail({ code: claim.code, message: `cannot register ${peer.peerId}`, peerId: peer.peerId });
       log.info({ peerId: peer.peerId, userId: socket.data.user.userId }, 'p2p peer registered');
       socket.emit('p2p:registered', { peerId: peer.peerId });
-    });
+    };
 
     socket.on('p2p:unregister', (raw: unknown) => {
       if (!admitted()) return;
@@ -152,10 +188,12 @@ export function attachP2pSignaling(io: NamespaceHost, deps: P2pSignalingDeps): P
         return fail({ code: 'PAYLOAD_TOO_LARGE', message: `payload above ${MAX_SIGNAL_PAYLOAD_BYTES} bytes`, ...route });
       }
       if (!registry.holds(socket.id, from)) return fail({ code: 'NOT_REGISTERED', message: `this socket did not register ${from}`, ...route });
-      const target = registry.lookup(to);
-      if (target === undefined) return fail({ code: 'PEER_NOT_FOUND', message: `no peer ${to} is registered`, ...route });
-      if (!mayReach(socket.data.user.userId, target.userId)) return fail({ code: 'ACCESS_DENIED', message: `not allowed to reach ${to}`, ...route });
-      nsp.to(target.socketId).emit('p2p:signal', { from, to, payload });
+      inOrder(async () => {
+        const target = registry.lookup(to);
+        if (target === undefined) return fail({ code: 'PEER_NOT_FOUND', message: `no peer ${to} is registered`, ...route });
+        if (!(await mayReach(socket.data.user.userId, target.userId))) return fail({ code: 'ACCESS_DENIED', message: `not allowed to reach ${to}`, ...route });
+        nsp.to(target.socketId).emit('p2p:signal', { from, to, payload });
+      });
     });
 
     socket.on('disconnect', () => {
