@@ -49,3 +49,32 @@ export function expectHybrid(a: ClientKind, b: ClientKind): CellPath {
   const webrtc = expectWithTurn(a, b);
   return webrtc === 'fail' ? 'tunnel' : webrtc;
 }
+
+/** The NAT-theory reason behind a pair's STUN-only expectation (the doc's "why" column). */
+export function theoryReason(a: ClientKind, b: ClientKind): string {
+  if (a === 'webonly' || b === 'webonly') return 'web-only side: no UDP, TURN unreachable';
+  if (a === 'open' || b === 'open') return 'one side has a public address';
+  if (EIM_LIKE.has(a) && EIM_LIKE.has(b)) return 'both map endpoint-independently: simultaneous punching opens both filters';
+  return 'symmetric mapping against a port-dependent filter: punching cannot meet';
+}
+
+/**
+ * Whether a measured cell meets its written expectation.
+ *
+ * One measured exception, in (b) only: where a direct path exists (the same
+ * pair connects directly in (a), which proves it), the ICE agent may still
+ * nominate a relay pair. libjuice (node-datachannel's ICE agent) selects the
+ * first pair whose check succeeds; once any pair has succeeded, the
+ * controlling agent cuts every pending check to one more retransmission. When
+ * the relay pair's check wins the race against a srflx pair that still needs
+ * the peer's hole punch (or a host pair checked a little later), the relay pair
+ * is nominated: measured on open↔open, open↔eim, eim↔eim, eim↔double and
+ * double↔double at one cell at a time, in a few of the runs. That is ICE-agent
+ * policy, not NAT behaviour, so the theory stays `direct` and the matrix
+ * reports such a cell as `relay†`; moving such a connection back to direct is
+ * the hybrid mode's job ("fall forward"), measured in (c).
+ */
+export function meetsExpectation(mode: 'stun' | 'turn', expected: CellPath, measured: CellPath): boolean {
+  if (measured === expected) return true;
+  return mode === 'turn' && expected === 'direct' && measured === 'relay';
+}

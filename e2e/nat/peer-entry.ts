@@ -1,0 +1,149 @@
+/**
+ * One WebRTC peer of a matrix cell, run inside a client namespace
+ * (`ip netns exec pl-<kind>-<side> node peer.mjs '<PeerConfig JSON>'`).
+ *
+ * Signaling is JSON lines: the peer writes {@link PeerToRunner} messages on
+ * stdout and reads {@link RunnerToPeer} messages on stdin; the test process
+ * relays them between the two peers (it is the signaling server).
+ *
+ * The native node-datachannel API with auto-negotiation off: every description
+ * change happens on the JS thread, in order (the W3C polyfill negotiates on
+ * libdatachannel's thread and races under load). Remote candidates are
+ * buffered until the remote description is set.
+ *
+ * The offerer opens a data channel, sends one ping, and reports a
+ * {@link PeerResult} once the echo is back or the deadline passes; the
+ * answerer echoes and runs until the runner kills it.
+ */
+import nodeDataChannel from 'node-datachannel';
+
+export type PeerRole = 'offerer' | 'answerer';
+
+export interface PeerConfig {
+  /** Offerer creates the data channel and reports; answerer echoes. */
+  readonly role: PeerRole;
+  /** libdatachannel ICE server URLs (`stun:h:p`, `turn:user:pass@h:p?transport=udp`). */
+  readonly iceServers: readonly string[];
+  /** Offerer only: give up (report not connected) after this many ms from the offer. */
+  readonly timeoutMs: number;
+}
+
+/** Peer → runner (stdout). */
+export type PeerToRunner =
+  | { readonly type: 'description'; readonly sdp: string; readonly sdpType: 'offer' | 'answer' }
+  | { readonly type: 'candidate'; readonly candidate: string; readonly mid: string }
+  | { readonly type: 'result'; readonly result: PeerResult };
+
+/** Runner → peer (stdin): what the other peer sent. */
+export type RunnerToPeer = Exclude<PeerToRunner, { type: 'result' }>;
+
+export interface PeerResult {
+  /** Data channel open and one message echoed within the timeout. */
+  readonly connected: boolean;
+  /** ICE candidate types of the selected pair (host, srflx, prflx, relay), when connected. */
+  readonly localType: string | null;
+  readonly remoteType: string | null;
+  /** Offer created → data channel open, ms. */
+  readonly timeToConnectedMs: number | null;
+  /** Data channel ping → echo, ms. */
+  readonly roundTripMs: number | null;
+  /** Last ICE / peer connection states, for the reason of a failure. */
+  readonly iceState: string;
+  readonly state: string;
+}
+
+const config = JSON.parse(process.argv[2] ?? '{}') as PeerConfig;
+function send(m: PeerToRunner): void {
+  process.stdout.write(`${JSON.stringify(m)}\n`);
+}
+
+const logLevel = process.env.PL_NAT_PEER_LOG;
+if (logLevel === 'Verbose' || logLevel === 'Debug' || logLevel === 'Info' || logLevel === 'Warning') {
+  nodeDataChannel.initLogger(logLevel, (level, message) => process.stderr.write(`[${config.role} ${level}] ${message}\n`));
+}
+
+const pc = new nodeDataChannel.PeerConnection(config.role, {
+  iceServers: [...config.iceServers],
+  iceTransportPolicy: 'all',
+  disableAutoNegotiation: true,
+});
+let iceState = 'new';
+let state = 'new';
+pc.onIceStateChange((s) => (iceState = s));
+pc.onStateChange((s) => (state = s));
+pc.onLocalDescription((sdp, type) => {
+  if (type === 'offer' || type === 'answer') send({ type: 'description', sdp, sdpType: type });
+});
+pc.onLocalCandidate((candidate, mid) => send({ type: 'candidate', candidate, mid }));
+
+let remoteSet = false;
+const pending: { candidate: string; mid: string }[] = [];
+
+function onMessage(m: RunnerToPeer): void {
+  switch (m.type) {
+    case 'description':
+      pc.setRemoteDescription(m.sdp, m.sdpType);
+      remoteSet = true;
+      for (const c of pending.splice(0)) pc.addRemoteCandidate(c.candidate, c.mid);
+      if (m.sdpType === 'offer') pc.setLocalDescription('answer');
+      break;
+    case 'candidate':
+      if (remoteSet) pc.addRemoteCandidate(m.candidate, m.mid);
+      else pending.push({ candidate: m.candidate, mid: m.mid });
+      break;
+  }
+}
+
+let buffered = '';
+process.stdin.on('data', (chunk: Buffer) => {
+  buffered += chunk.toString();
+  let nl: number;
+  while ((nl = buffered.indexOf('\n')) >= 0) {
+    const line = buffered.slice(0, nl);
+    buffered = buffered.slice(nl + 1);
+    if (line.trim() !== '') onMessage(JSON.parse(line) as RunnerToPeer);
+  }
+});
+process.stdin.on('end', () => finish(null));
+
+let finished = false;
+function finish(result: PeerResult | null): void {
+  if (finished) return;
+  finished = true;
+  if (result) send({ type: 'result', result });
+  pc.close();
+  nodeDataChannel.cleanup();
+  process.exit(0);
+}
+
+if (config.role === 'answerer') {
+  pc.onDataChannel((dc) => dc.onMessage((msg) => dc.sendMessage(typeof msg === 'string' ? msg : Buffer.from(msg as ArrayBuffer).toString())));
+} else {
+  const started = performance.now();
+  let openedAt: number | null = null;
+  const report = (connected: boolean, roundTripMs: number | null): void => {
+    const pair = connected ? pc.getSelectedCandidatePair() : null;
+    finish({
+      connected,
+      localType: pair?.local.type ?? null,
+      remoteType: pair?.remote.type ?? null,
+      timeToConnectedMs: openedAt === null ? null : Math.round(openedAt - started),
+      roundTripMs,
+      iceState,
+      state,
+    });
+  };
+  const deadline = setTimeout(() => report(false, null), config.timeoutMs);
+  const dc = pc.createDataChannel('probe');
+  let pingAt = 0;
+  dc.onOpen(() => {
+    openedAt = performance.now();
+    pingAt = openedAt;
+    dc.sendMessage('ping');
+  });
+  dc.onMessage(() => {
+    clearTimeout(deadline);
+    report(true, Math.round((performance.now() - pingAt) * 10) / 10);
+  });
+  pc.setLocalDescription('offer');
+}
