@@ -2,7 +2,9 @@
  * NAT testbed smoke: real namespaces, real NAT (iptables), the built gateway
  * with its embedded STUN/TURN and coturn as second STUN server. `peerlink
  * doctor` (bundled from source) runs behind each router kind and must
- * classify it: mapping behaviour and likely path.
+ * classify it: mapping behaviour and likely path. Two matrix cells (the full
+ * matrix is `npm run test:nat`): eim↔eim connects directly with STUN only,
+ * eim↔symmetric only through the TURN relay.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,22 +12,26 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '@peerlink/sdk/doctor';
 import { EXPECTED_DOCTOR } from './matrix.js';
+import { bundlePeer, runCell } from './matrix-runner.js';
 import { CLIENT_KINDS, GATEWAY, REPO, bundleEntry, clientNs, nsRun, publicIp, setupTestbed, startGateway, teardownTestbed, type TestbedGateway } from './testbed/index.js';
 
 let gateway: TestbedGateway | undefined;
 let doctorJs: string;
+let peer: { file: string; dir: string } | undefined;
 const work = mkdtempSync(join(tmpdir(), 'pl-nat-smoke-'));
 
 beforeAll(async () => {
   setupTestbed();
   gateway = await startGateway();
   doctorJs = await bundleEntry(join(REPO, 'e2e/nat/doctor-entry.ts'), work);
+  peer = await bundlePeer();
 }, 60_000);
 
 afterAll(async () => {
   await gateway?.stop();
   teardownTestbed();
   rmSync(work, { recursive: true, force: true });
+  if (peer) rmSync(peer.dir, { recursive: true, force: true });
 });
 
 async function doctor(ns: string): Promise<DoctorReport> {
@@ -52,5 +58,23 @@ describe('peerlink doctor behind each router kind of the testbed', () => {
       if (kind !== 'webonly') expect(report.publicAddress?.address).toBe(publicIp(kind, 'a'));
       expect(report.probes.tunnel.reachable).toBe(true);
     });
+  });
+});
+
+describe('WebRTC across the testbed routers (node-datachannel, gateway STUN/TURN)', () => {
+  it('eim ↔ eim connects directly with STUN only (simultaneous punching)', async () => {
+    const cell = await runCell(peer!.file, gateway!.turnSecret, 'stun', 'eim', 'eim');
+    expect(cell.measured, cell.reason).toBe('direct');
+    // Both ends are NATed: the selected pair uses server-reflexive (or, when a
+    // check beat the trickled candidate, peer-reflexive) addresses, never host.
+    expect(['srflx', 'prflx']).toContain(cell.peer?.localType);
+    expect(['srflx', 'prflx']).toContain(cell.peer?.remoteType);
+    expect(cell.peer?.roundTripMs).toBeTypeOf('number');
+  });
+
+  it('eim ↔ symmetric connects only through the TURN relay', async () => {
+    const cell = await runCell(peer!.file, gateway!.turnSecret, 'turn', 'eim', 'symmetric');
+    expect(cell.measured, cell.reason).toBe('relay');
+    expect(cell.peer?.connected).toBe(true);
   });
 });
