@@ -9,3 +9,5 @@ export { TunnelTransport, tunnelUrl, type TunnelTransportInit } from './node/tun
 export { TunnelForwarder, type ForwardSpec, type ForwarderInit, type ForwarderEvent, type ForwarderStats } from './node/forwarder.js';
 export { serveStream, TARGET_CONNECT_TIMEOUT_MS } from './node/serve-stream.js';
 export { loadOrCreateIdentity } from './node/identity-file.js';
+export { P2pTransport, deviceSignalingToken, type P2pTransportInit } from './node/p2p-transport.js';
+export { HybridForwarder, type HybridForwarderInit, type HybridEvent, type HybridPath } from './node/hybrid-forwarder.js';

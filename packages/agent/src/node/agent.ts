@@ -3,17 +3,18 @@
  * streams of every connection they produce, and keeps the numbers the local
  * monitoring API reports.
  *
- * Modes: `tunnel` runs the tunnel transport. `p2p` and `hybrid` are accepted
- * but the WebRTC transport is not wired yet: `hybrid` runs the tunnel with
- * path reason `p2p-unavailable`; `p2p` runs the tunnel only when
- * `fallback_to_tunnel` is true, else it reports `offline`.
+ * Modes: `tunnel` runs the tunnel transport. `p2p` runs the p2p transport
+ * (WebRTC, signaled on the gateway's `/p2p`) and, when `fallback_to_tunnel`,
+ * the tunnel too. `hybrid` runs both: clients pick the path (direct first,
+ * the tunnel while p2p is not up); each stream records the path it arrived on.
  */
-import type { P2PConnection, PathInfo, PeerIdentity } from '@peerlink/sdk';
+import type { P2PConnection, PathInfo, PeerIdentity, RtcPeerConnectionConstructor } from '@peerlink/sdk';
 import type { AgentConfig } from '../config.js';
 import { connectionQuality, type ConnectionQuality } from '../core/quality.js';
 import type { AgentTransport, TransportStatus } from '../transport.js';
 import type { ConnectionMode } from '../wire/index.js';
 import { serveStream, type ServedStream } from './serve-stream.js';
+import { P2pTransport, type P2pTransportInit } from './p2p-transport.js';
 import { TunnelTransport, type TunnelTransportInit } from './tunnel-transport.js';
 
 export interface StreamRecord {
@@ -44,6 +45,10 @@ export interface AgentInit {
   readonly now?: () => number;
   /** Overrides for the tunnel transport (backoff, session tuning) — tests. */
   readonly tunnel?: Partial<TunnelTransportInit>;
+  /** `RTCPeerConnection` for modes `p2p`/`hybrid` (node-datachannel's polyfill); without it those modes run no p2p transport. */
+  readonly rtc?: RtcPeerConnectionConstructor;
+  /** Overrides for the p2p transport (backoff, signaling path) — tests. */
+  readonly p2p?: Partial<P2pTransportInit>;
 }
 
 export class Agent {
@@ -81,10 +86,28 @@ export class Agent {
         }),
       );
     }
+    if (mode !== 'tunnel' && init.rtc !== undefined) {
+      const p2p = init.config.p2p;
+      this.#transports.push(
+        new P2pTransport({
+          signalingUrl: p2p.registry_url ?? init.config.tunnel_server_url,
+          deviceId: init.config.agent.agent_id,
+          credential: init.config.device_credential,
+          identity: init.identity,
+          rtc: init.rtc,
+          iceServers: [...p2p.stun_servers.map((urls) => ({ urls })), ...p2p.turn_servers.map((t) => ({ urls: t.url, username: t.username, credential: t.password }))],
+          connectTimeoutMs: Math.round(p2p.ice_timeout * 1000),
+          now: this.#now,
+          ...init.p2p,
+        }),
+      );
+    }
   }
 
   start(): void {
-    for (const transport of this.#transports) transport.start((connection) => this.#serve(connection));
+    for (const transport of this.#transports) {
+      transport.start((connection, path) => this.#serve(connection, transport.kind === 'tunnel' ? { kind: 'tunnel', reason: this.#pathReason } : path));
+    }
   }
 
   /** `POST /p2p/reconnect`: restart every transport's session now. */
@@ -126,8 +149,7 @@ export class Agent {
     await Promise.allSettled([...this.#closing]);
   }
 
-  #serve(connection: P2PConnection): void {
-    const path: PathInfo = { kind: connection.path.kind, reason: this.#pathReason };
+  #serve(connection: P2PConnection, path: PathInfo): void {
     void (async () => {
       for (;;) {
         const stream = await connection.acceptStream().catch(() => undefined);

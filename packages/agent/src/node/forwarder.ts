@@ -9,7 +9,8 @@ import type { P2PConnection, SessionOptions } from '@peerlink/sdk';
 import WebSocket from 'ws';
 import { FRAME_HEADER_LENGTH, MAX_FRAME_PAYLOAD } from '@peerlink/protocol';
 import { backoffDelay, type BackoffOptions } from '../core/backoff.js';
-import { GATEWAY_PEER_ID, TUNNEL_CLIENT_PATH, WebSocketLink, encodeStreamHeader, establishTunnelSession, pipeSocketStream, readStreamHeader, streamResponseSchema } from '../wire/index.js';
+import { GATEWAY_PEER_ID, TUNNEL_CLIENT_PATH, WebSocketLink, establishTunnelSession } from '../wire/index.js';
+import { forwardSocket } from './forward-stream.js';
 import { tunnelUrl } from './tunnel-transport.js';
 
 export interface ForwardSpec {
@@ -109,33 +110,27 @@ export class TunnelForwarder {
     void this.#forward(spec, socket).catch(() => socket.destroy());
   }
 
+  /** The live tunnel session, connecting when there is none (used by the hybrid forwarder for its fallback). */
+  connection(): Promise<P2PConnection> {
+    return this.#ensureSession();
+  }
+
   async #forward(spec: ForwardSpec, socket: Socket): Promise<void> {
     const connection = await this.#ensureSession();
-    const stream = await connection.openStream();
-    const writer = stream.writable.getWriter();
-    const reader = stream.readable.getReader();
-    await writer.write(encodeStreamHeader({ service: spec.service }));
-    const answer = await readStreamHeader(reader, streamResponseSchema);
-    if (!answer.ok || !answer.value.ok) {
-      const code = answer.ok ? (answer.value.ok ? '' : answer.value.code) : 'BAD_REQUEST';
-      const message = answer.ok ? (answer.value.ok ? '' : answer.value.message) : answer.detail;
-      this.#init.onEvent?.({ type: 'stream-refused', service: spec.service, code, message });
-      stream.reset();
-      socket.destroy();
-      return;
-    }
-    writer.releaseLock();
-    reader.releaseLock();
-    this.#active++;
-    socket.resume();
-    const counters = { bytesIn: 0, bytesOut: 0 };
+    let opened = false;
     try {
-      await pipeSocketStream(socket, stream, counters, answer.rest);
+      const outcome = await forwardSocket(connection, spec.service, socket, () => {
+        opened = true;
+        this.#active++;
+      });
+      if (!outcome.ok) this.#init.onEvent?.({ type: 'stream-refused', service: spec.service, code: outcome.code, message: outcome.message });
+      else {
+        this.#bytes.up += outcome.bytesIn;
+        this.#bytes.down += outcome.bytesOut;
+        this.#init.onEvent?.({ type: 'stream-closed', service: spec.service, bytesIn: outcome.bytesIn, bytesOut: outcome.bytesOut });
+      }
     } finally {
-      this.#active--;
-      this.#bytes.up += counters.bytesIn;
-      this.#bytes.down += counters.bytesOut;
-      this.#init.onEvent?.({ type: 'stream-closed', service: spec.service, bytesIn: counters.bytesIn, bytesOut: counters.bytesOut });
+      if (opened) this.#active--;
     }
   }
 
