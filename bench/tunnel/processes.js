@@ -2,6 +2,7 @@
 // connect), the service, the bare ws relay roles and socat. Every child is
 // tracked and killed on exit.
 import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -25,9 +26,12 @@ export function start(cmd, args, match, { env = {}, timeoutMs = 15_000, label = 
   children.add(child);
   child.once('exit', () => children.delete(child));
   const lines = [];
+  // BENCH_LOG_DIR keeps every child's full output (e.g. with BENCH_NODE_ARGS=--trace-gc).
+  const log = process.env.BENCH_LOG_DIR ? createWriteStream(join(process.env.BENCH_LOG_DIR, `${label.replace(/\W+/g, '-')}-${child.pid}.log`)) : undefined;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${label}: not ready in ${timeoutMs} ms; output:\n${lines.join('\n')}`)), timeoutMs);
     const onLine = (line) => {
+      log?.write(`${line}\n`);
       lines.push(line);
       if (lines.length > 50) lines.shift();
       const value = match(line);

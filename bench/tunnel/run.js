@@ -9,6 +9,7 @@
 //   BENCH_PROBES  first-byte probes per mode (default 20)
 //   BENCH_MODES   comma list to run a subset (raw,socat,ws-relay,tunnel-port,tunnel-connect)
 //   BENCH_NODE_ARGS extra node flags for the children (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof)
+//   BENCH_LOG_DIR   keep every child's full output there (e.g. with BENCH_NODE_ARGS=--trace-gc)
 import { cpus, loadavg } from 'node:os';
 import { childrenReaped, cpuMs } from './cpu.js';
 import { download, timeToFirstByte, upload } from './measure.js';
