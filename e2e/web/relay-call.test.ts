@@ -1,25 +1,40 @@
 /**
- * Relay-only browser call (issue 6, test 4): both browsers use
- * `iceTransportPolicy: 'relay'` (the app's `?relay=1`), ICE servers come from
- * the gateway's `/api/ice-servers` (TURN REST credentials), the TURN server is
- * Debian's coturn until the embedded one is wired in.
+ * Relay-only browser call (issue 6 test 4, issue 3): alice's browser uses
+ * `iceTransportPolicy: 'relay'` (the app's `?relay=1`) with ICE servers from
+ * the gateway's `/api/ice-servers` (TURN REST credentials), and the TURN server
+ * is ours (`@peerlink/turn-server`, the one `peerlink serve` embeds).
+ *
+ * Bob keeps all candidate types: with both sides relay-only through one
+ * server, each relay would have to send to the server's own relay ports, which
+ * the peer filter refuses (never openable, see the turn-server README). Bob's
+ * host candidates are on loopback (Chromium runs with
+ * --allow-loopback-in-peer-connection), so the server allows 127.0.0.1/32 as
+ * peers, like PEERLINK_TURN_ALLOW_PEERS does for `peerlink serve`.
  */
 import { randomBytes } from 'node:crypto';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCoturn, type Coturn } from './coturn.js';
+import { createTurnServer, type TurnServerHandle } from '@peerlink/turn-server';
 import { eventually, framesDecoded, openChat, selectChat, startWebStack, type UserPage, type WebStack } from './harness.js';
 
-let coturn: Coturn | undefined;
+let turn: TurnServerHandle | undefined;
 let stack: WebStack | undefined;
 let alice: UserPage;
 let bob: UserPage;
+const registry = new Registry();
+
+async function relayedPackets(direction: 'client_to_peer' | 'peer_to_client'): Promise<number> {
+  const metric = await registry.getSingleMetric('peerlink_turn_relayed_packets_total')?.get();
+  return metric?.values.find((v) => v.labels.direction === direction)?.value ?? 0;
+}
 
 beforeAll(async () => {
   const secret = randomBytes(24).toString('hex');
-  coturn = await startCoturn(secret);
-  stack = await startWebStack({ turnUrls: coturn.url, turnSecret: secret });
+  turn = await createTurnServer({ secret, port: 0, listenAddress: '127.0.0.1', allowPeers: ['127.0.0.1/32'], relayPorts: { min: 47_000, max: 47_999 }, registry });
+  const port = turn.udpAddress.port;
+  stack = await startWebStack({ turnUrls: `stun:127.0.0.1:${port},turn:127.0.0.1:${port}?transport=udp`, turnSecret: secret });
   alice = await stack.user('alice', { query: '?relay=1' });
-  bob = await stack.user('bob', { query: '?relay=1' });
+  bob = await stack.user('bob');
   await openChat(alice, ['bob']);
   await bob.page.reload();
   await selectChat(bob, 'alice');
@@ -27,21 +42,25 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
-  await coturn?.stop();
+  await turn?.close();
 });
 
-describe('relayed calls', () => {
-  it('connects through TURN only: frames decoded, relay candidates selected, badge says relayed', async () => {
+describe('relayed calls through our TURN server', () => {
+  it('connects through TURN: frames decoded, relay candidate selected, badge says relayed, packets relayed both ways', async () => {
     await alice.page.getByRole('button', { name: 'Video call' }).click();
     await bob.page.getByTestId('accept').click();
-    for (const user of [alice, bob]) {
-      await eventually(() => framesDecoded(user.page), (f) => (f[0] ?? 0) > 0, 20_000);
-      const pair = await user.page.evaluate(async () => Object.values(await window.__peerlink!.stats())[0]);
-      expect(pair?.localCandidateType).toBe('relay');
-      expect(pair?.path).toBe('relayed');
-      await user.page.locator('[data-testid=connection-badge][data-path=relayed]').waitFor();
-    }
+    for (const user of [alice, bob]) await eventually(() => framesDecoded(user.page), (f) => (f[0] ?? 0) > 0, 20_000);
+    const alicePair = await alice.page.evaluate(async () => Object.values(await window.__peerlink!.stats())[0]);
+    expect(alicePair?.localCandidateType).toBe('relay');
+    expect(alicePair?.path).toBe('relayed');
+    await alice.page.locator('[data-testid=connection-badge][data-path=relayed]').waitFor();
     expect(await alice.page.getByTestId('connection-badge').textContent()).toContain('Relayed');
+    // Bob may have learned alice's relay address from her checks (prflx) before signaling named it.
+    const bobPair = await bob.page.evaluate(async () => Object.values(await window.__peerlink!.stats())[0]);
+    expect(['relay', 'prflx']).toContain(bobPair?.remoteCandidateType);
+    expect(turn!.allocationCount).toBeGreaterThan(0);
+    expect(await relayedPackets('client_to_peer')).toBeGreaterThan(10);
+    expect(await relayedPackets('peer_to_client')).toBeGreaterThan(10);
     await alice.page.getByTestId('hangup').click();
     await bob.page.locator('[data-testid=call-outcome][data-reason=remote-hangup]').waitFor();
   });
