@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { TunnelForwarder, type ForwardSpec } from '@peerlink/agent';
+import { HybridForwarder, TunnelForwarder, type ForwardSpec } from '@peerlink/agent';
+import { iceServersFromGateway, isPeerId, type PeerId, type RtcPeerConnectionConstructor } from '@peerlink/sdk';
 
 interface ConnectFlags {
   forward: string[];
@@ -7,6 +8,53 @@ interface ConnectFlags {
   gateway: string;
   token?: string;
   statsInterval: string;
+  iceTimeout: string;
+}
+
+/** The device's peer id from `GET /api/devices/:id` (bound when its agent first proved its key). */
+async function devicePeerId(gateway: string, token: string, deviceId: string): Promise<PeerId> {
+  const res = await fetch(new URL(`/api/devices/${encodeURIComponent(deviceId)}`, gateway), { headers: { authorization: `Bearer ${token}` } });
+  if (!res.ok) throw new Error(`GET /api/devices/${deviceId}: HTTP ${res.status}`);
+  const body = (await res.json()) as { peerId?: unknown };
+  if (typeof body.peerId !== 'string' || !isPeerId(body.peerId)) throw new Error(`device ${deviceId} has no peer id yet (its agent has not proved its key)`);
+  return body.peerId;
+}
+
+/** `--mode p2p|hybrid`: WebRTC to the device's peer id; hybrid falls back to the tunnel and forward again. */
+async function runP2p(deviceId: string, flags: ConnectFlags, token: string, mode: 'p2p' | 'hybrid', out: (line: string) => void): Promise<void> {
+  const iceTimeoutS = Number(flags.iceTimeout);
+  if (!(iceTimeoutS > 0 && iceTimeoutS <= 300)) throw new Error(`--ice-timeout must be seconds in (0, 300], got "${flags.iceTimeout}"`);
+  const { RTCPeerConnection } = await import('node-datachannel/polyfill');
+  const forwards = flags.forward.map(parseForward);
+  const forwarder = new HybridForwarder({
+    mode,
+    gatewayUrl: flags.gateway,
+    token,
+    deviceId,
+    peerId: await devicePeerId(flags.gateway, token, deviceId),
+    forwards,
+    rtc: RTCPeerConnection as unknown as RtcPeerConnectionConstructor,
+    iceServers: iceServersFromGateway(flags.gateway, token),
+    iceTimeoutMs: Math.round(iceTimeoutS * 1000),
+    onEvent: (e) => {
+      switch (e.type) {
+        case 'path':
+          out(`path ${e.path} (${e.reason})`);
+          return;
+        case 'stream-refused':
+          out(`stream to ${e.service} refused: ${e.code} ${e.message}`);
+          return;
+        case 'stream-closed':
+          out(`stream to ${e.service} over ${e.path} closed: ${e.bytesIn} B up, ${e.bytesOut} B down`);
+          return;
+      }
+    },
+  });
+  const ports = await forwarder.start();
+  ports.forEach((port, i) => out(`listening on 127.0.0.1:${port} → ${deviceId}/${forwards[i]?.service ?? '?'} (${mode})`));
+  const stop = (): void => void forwarder.stop().then(() => process.exit(0));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
 }
 
 /** Parses `localPort:service` (e.g. `8554:rtsp`). */
@@ -23,16 +71,18 @@ export function registerConnect(program: Command): void {
     .command('connect <deviceId>')
     .description('forward local TCP ports to services of a device (each connection is one stream)')
     .option('-f, --forward <port:service>', 'local port and service name, repeatable', (v: string, all: string[]) => [...all, v], [])
-    .option('--mode <mode>', 'tunnel | p2p | hybrid (p2p and hybrid need the WebRTC provider: not available yet)', 'tunnel')
+    .option('--mode <mode>', 'tunnel | p2p | hybrid (p2p, falling back to the tunnel and forward again)', 'tunnel')
+    .option('--ice-timeout <seconds>', 'p2p/hybrid: how long to wait for p2p before the tunnel (hybrid) or giving up (p2p)', '10')
     .requiredOption('--gateway <url>', 'gateway base URL, e.g. http://gw.example:8000')
     .option('--token <jwt>', 'access token (env PEERLINK_TOKEN)')
     .option('--stats-interval <ms>', 'print path and throughput this often', '5000')
     .action(async (deviceId: string, flags: ConnectFlags) => {
-      if (flags.mode !== 'tunnel') throw new Error(`--mode ${flags.mode}: only "tunnel" is available in this build (p2p/hybrid need the WebRTC provider)`);
+      if (flags.mode !== 'tunnel' && flags.mode !== 'p2p' && flags.mode !== 'hybrid') throw new Error(`--mode must be tunnel, p2p or hybrid, got "${flags.mode}"`);
       const token = flags.token ?? process.env.PEERLINK_TOKEN;
       if (token === undefined || token === '') throw new Error('--token (or PEERLINK_TOKEN) is required');
       if (flags.forward.length === 0) throw new Error('give at least one --forward <localPort>:<service>');
       const out = (line: string): boolean => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+      if (flags.mode !== 'tunnel') return runP2p(deviceId, flags, token, flags.mode, out);
       const forwarder = new TunnelForwarder({
         gatewayUrl: flags.gateway,
         token,
