@@ -30,6 +30,8 @@ async function relayed(registry: Registry, metric: string, direction: string): P
   return values.find((v) => v.labels.direction === direction)?.value ?? 0;
 }
 
+const text = (msg: string | Buffer | ArrayBuffer): string => (typeof msg === 'string' ? msg : Buffer.from(msg as ArrayBuffer).toString());
+
 function peer(name: string, server: TurnServerHandle): nodeDataChannel.PeerConnection {
   const username = restUsername(Date.now() + 600_000, name);
   const url = `turn:${encodeURIComponent(username)}:${encodeURIComponent(restPassword(SECRET, username))}@127.0.0.1:${server.udpAddress.port}`;
@@ -45,13 +47,13 @@ describe('node-datachannel peers in relay-only mode', () => {
       const candidates = { a: [] as [string, string][], b: [] as [string, string][] };
       pa.onLocalCandidate((c, mid) => candidates.a.push([c, mid]));
       pb.onLocalCandidate((c, mid) => candidates.b.push([c, mid]));
-      pb.onDataChannel((dc) => dc.onMessage((msg) => dc.sendMessage(`echo ${String(msg)}`)));
+      pb.onDataChannel((dc) => dc.onMessage((msg) => dc.sendMessage(`echo ${text(msg)}`)));
       const channel = pa.createDataChannel('relay-test');
       const opened = new Promise<void>((resolve) => channel.onOpen(() => resolve()));
       const replies: string[] = [];
       const gotAll = new Promise<void>((resolve) =>
         channel.onMessage((msg) => {
-          replies.push(String(msg));
+          replies.push(text(msg));
           if (replies.length === 20) resolve();
         }),
       );
