@@ -141,7 +141,7 @@ export async function createGateway(config: GatewayConfig, components: GatewayCo
     logger: log,
   });
   // Peers reach each other by peer id on the /p2p namespace of the same Socket.IO server.
-  const p2p = attachP2pSignaling(signaling.io, { tokens, now, logger: log });
+  const p2p = attachP2pSignaling(signaling.io, { tokens, now, logger: log, devices });
   const relay = await createTunnelRelay(app.server, {
     devices,
     tokens,

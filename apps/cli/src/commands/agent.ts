@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { Agent, loadAgentConfig, loadOrCreateIdentity, splitHostPort, startMonitorApi } from '@peerlink/agent';
+import type { RtcPeerConnectionConstructor } from '@peerlink/sdk';
 
 /** `peerlink agent --config agent.json`: the device agent and its local monitoring API. */
 export function registerAgent(program: Command): void {
@@ -10,7 +11,12 @@ export function registerAgent(program: Command): void {
     .action(async (flags: { config: string }) => {
       const config = await loadAgentConfig(flags.config);
       const identity = await loadOrCreateIdentity(config.key_file);
-      const agent = new Agent({ config, identity });
+      // p2p and hybrid modes accept WebRTC connections through node-datachannel.
+      const rtc =
+        config.agent.connection_mode === 'tunnel'
+          ? undefined
+          : ((await import('node-datachannel/polyfill')).RTCPeerConnection as unknown as RtcPeerConnectionConstructor);
+      const agent = new Agent({ config, identity, ...(rtc !== undefined ? { rtc } : {}) });
       agent.start();
       const { host, port } = splitHostPort(config.local_api);
       const api = await startMonitorApi(agent, host, port);

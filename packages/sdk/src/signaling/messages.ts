@@ -64,6 +64,7 @@ export const P2P_SIGNALING_ERROR_CODES = [
   'TOO_MANY_PEER_IDS',
   'PEER_NOT_FOUND',
   'ACCESS_DENIED',
+  'INTERNAL',
 ] as const;
 export type P2pSignalingErrorCode = (typeof P2P_SIGNALING_ERROR_CODES)[number];
 
