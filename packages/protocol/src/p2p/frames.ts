@@ -28,6 +28,13 @@ export const MAX_CAPABILITY_LENGTH = 64;
 export const CAPABILITY_PATTERN = /^[a-z0-9][a-z0-9./-]*$/;
 /** PING/PONG opaque payload length. */
 export const PING_PAYLOAD_LENGTH = 8;
+/**
+ * Send credit every stream starts with in both directions, before any
+ * STREAM_WINDOW (like HTTP/2's initial window). A receiver that wants a larger
+ * window grants the difference with STREAM_WINDOW; STREAM_OPEN's
+ * `initialWindow` tells the acceptor the opener's full window at once.
+ */
+export const DEFAULT_STREAM_WINDOW = 65_536;
 /** Largest stream id (ids are u32; 0 means "no stream"). */
 export const MAX_STREAM_ID = 0xffff_ffff;
 
