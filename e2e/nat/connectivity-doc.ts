@@ -1,7 +1,24 @@
 /** Renders docs/CONNECTIVITY.md from a measured matrix (`npm run test:nat`). */
+import type { FallForwardResult } from './fall-forward.js';
+import type { HybridCellResult } from './hybrid-runner.js';
 import type { CellResult } from './matrix-runner.js';
 import { CELL_TIMEOUT_MS } from './matrix-runner.js';
-import { expectHybrid, meetsExpectation, theoryReason } from './matrix.js';
+import { meetsExpectation, theoryReason } from './matrix.js';
+import { hybridSection } from './connectivity-doc-hybrid.js';
+
+/** Everything one `npm run test:nat` measured (parts that did not run stay empty). */
+export interface MeasuredRun {
+  readonly date: Date;
+  cells: CellResult[];
+  cellSeconds: number;
+  hybrid: HybridCellResult[];
+  hybridSeconds: number;
+  /** Direct hybrid cells with one lossy side, run one at a time. */
+  timeToConnected: HybridCellResult[];
+  /** The same pairs as (a) STUN-only cells, one at a time (offer → data channel open). */
+  timeToConnectedWebrtc: CellResult[];
+  fallForward: FallForwardResult | null;
+}
 
 const HEADER = `# Connectivity
 
@@ -47,7 +64,8 @@ function cell(r: CellResult): string {
   return meetsExpectation(r.mode, r.expected, r.measured) ? `**${r.measured}**†` : `**${r.measured}** ✗ (expected ${r.expected})`;
 }
 
-export function renderConnectivity(results: readonly CellResult[], date: Date, seconds: number): string {
+export function renderConnectivity(run: MeasuredRun): string {
+  const results = run.cells;
   const stun = results.filter((r) => r.mode === 'stun');
   const turn = new Map(results.filter((r) => r.mode === 'turn').map((r) => [`${r.a}/${r.b}`, r]));
   const mismatches = results.filter((r) => !meetsExpectation(r.mode, r.expected, r.measured)).length;
@@ -56,11 +74,10 @@ export function renderConnectivity(results: readonly CellResult[], date: Date, s
     const b = t ? [cell(t), t.reason, ms(t.peer?.timeToConnectedMs), ms(t.peer?.roundTripMs)] : ['–', '–', '–', '–'];
     return `| ${s.a} | ${s.b} | ${cell(s)} | ${s.reason} | ${ms(s.peer?.timeToConnectedMs)} | ${b.join(' | ')} | ${theoryReason(s.a, s.b)} |`;
   });
-  const hybrid = stun.map((s) => `| ${s.a} | ${s.b} | ${expectHybrid(s.a, s.b)} | not measured yet | not measured yet |`);
   return `${HEADER}
-## Measured matrix
+## Measured matrix: (a) STUN only, (b) with TURN
 
-Measured ${date.toISOString().slice(0, 10)} with \`npm run test:nat\` (${results.length} cells in ${seconds} s):
+Measured ${run.date.toISOString().slice(0, 10)} with \`npm run test:nat\` (${results.length} cells in ${run.cellSeconds} s):
 ${mismatches === 0 ? 'every cell matches its written expectation' : `**${mismatches} cell(s) differ from the written expectation**`}.
 
 | a | b | (a) STUN only | why | ms | (b) with TURN | why | ms | rtt | theory |
@@ -68,15 +85,5 @@ ${mismatches === 0 ? 'every cell matches its written expectation' : `**${mismatc
 ${rows.join('\n')}
 
 ${LEGEND}
-## Not measured yet: (c) hybrid agent, (d) Chromium ↔ agent
-
-The agent's hybrid mode (WebRTC first, the gateway tunnel where WebRTC cannot
-go) is not built yet, so cells (c) and (d) have only their written
-expectation (\`expectHybrid\`: as (b), and \`tunnel\` wherever (b) fails).
-(d) will cover a subset of pairs with Chromium on side a.
-
-| a | b | (c) hybrid expected | (c) measured | (d) Chromium ↔ agent |
-|---|---|---|---|---|
-${hybrid.join('\n')}
-`;
+${hybridSection(run)}`;
 }

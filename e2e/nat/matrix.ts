@@ -78,3 +78,11 @@ export function meetsExpectation(mode: 'stun' | 'turn', expected: CellPath, meas
   if (measured === expected) return true;
   return mode === 'turn' && expected === 'direct' && measured === 'relay';
 }
+
+/** RTT the lossy kind's delay box adds (setup.sh: PL_NAT_DELAY_MS one way, default 25). */
+export const TTC_ADDED_RTT_MS = 2 * Number(process.env.PL_NAT_DELAY_MS ?? 25);
+
+/** The bound on time to connected (median over the direct pairs): 3 RTT + 300 ms. */
+export function timeToConnectedBound(rttMs: number): number {
+  return 3 * rttMs + 300;
+}

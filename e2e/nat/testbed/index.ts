@@ -98,7 +98,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
  * embedded STUN/TURN, relaying only to public testbed addresses, plus coturn
  * as a STUN-only second server on {@link GATEWAY.altStunPort} for the mapping test.
  */
-export async function startGateway(): Promise<TestbedGateway> {
+export async function startGateway(cli: string = cliPath()): Promise<TestbedGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pl-nat-gw-'));
   const turnSecret = 'pl-nat-testbed-turn-secret-0123456789';
   const env = {
@@ -108,8 +108,10 @@ export async function startGateway(): Promise<TestbedGateway> {
     PEERLINK_TURN_EXTERNAL_IP: GATEWAY.ip,
     PEERLINK_TURN_ALLOW_PEERS: '203.0.113.0/24',
     PEERLINK_LOG_LEVEL: 'warn',
+    // Every hybrid cell registers its own account from pl-gw's address (default: 20 per minute and IP).
+    PEERLINK_AUTH_RATE_MAX: '100000',
   };
-  const argv = ['node', join(REPO, 'apps/cli/dist/main.js'), 'serve', '--host', '0.0.0.0', '--port', String(GATEWAY.httpPort), '--turn-port', String(GATEWAY.turnPort)];
+  const argv = ['node', cli, 'serve', '--host', '0.0.0.0', '--port', String(GATEWAY.httpPort), '--turn-port', String(GATEWAY.turnPort)];
   const gateway = await nsStart(GATEWAY.ns, argv, /./, 15_000, { ...env, PEERLINK_LOG_LEVEL: 'info' });
   const coturn = await nsStart(
     GATEWAY.ns,
@@ -135,6 +137,34 @@ export async function startGateway(): Promise<TestbedGateway> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The `peerlink` binary the testbed runs: the built one (`apps/cli/dist/main.js`,
+ * which `npm test` / `npm run test:nat` build first), or `PL_NAT_CLI` (e.g. a
+ * {@link bundleCli} bundle of the sources while iterating without a build).
+ */
+export function cliPath(): string {
+  return process.env.PL_NAT_CLI ?? join(REPO, 'apps/cli/dist/main.js');
+}
+
+/**
+ * Bundle the `peerlink` CLI from source (workspace packages inlined, npm
+ * dependencies external) into `outDir`, which must lie under the repository
+ * so the external imports resolve from its node_modules.
+ */
+export async function bundleCli(outDir: string): Promise<string> {
+  const { build } = await import('rolldown');
+  const file = join(outDir, 'peerlink-cli.mjs');
+  await build({
+    input: join(REPO, 'apps/cli/src/main.ts'),
+    platform: 'node',
+    resolve: { conditionNames: ['source', 'import', 'node', 'default'] },
+    external: (id: string) => id.startsWith('node:') || (!id.startsWith('.') && !id.startsWith('/') && !id.startsWith('@peerlink/') && !id.startsWith('\0')),
+    output: { file, format: 'esm' },
+    logLevel: 'silent',
+  });
+  return file;
 }
 
 /** Bundle a TypeScript entry (workspace packages from source) into one .mjs runnable with plain node in any namespace. */

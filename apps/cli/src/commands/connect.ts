@@ -9,6 +9,7 @@ interface ConnectFlags {
   token?: string;
   statsInterval: string;
   iceTimeout: string;
+  p2pRetry: string;
 }
 
 /** The device's peer id from `GET /api/devices/:id` (bound when its agent first proved its key). */
@@ -24,6 +25,8 @@ async function devicePeerId(gateway: string, token: string, deviceId: string): P
 async function runP2p(deviceId: string, flags: ConnectFlags, token: string, mode: 'p2p' | 'hybrid', out: (line: string) => void): Promise<void> {
   const iceTimeoutS = Number(flags.iceTimeout);
   if (!(iceTimeoutS > 0 && iceTimeoutS <= 300)) throw new Error(`--ice-timeout must be seconds in (0, 300], got "${flags.iceTimeout}"`);
+  const p2pRetryS = Number(flags.p2pRetry);
+  if (!(p2pRetryS >= 0.1 && p2pRetryS <= 300)) throw new Error(`--p2p-retry must be seconds in [0.1, 300], got "${flags.p2pRetry}"`);
   const { RTCPeerConnection } = await import('node-datachannel/polyfill');
   const forwards = flags.forward.map(parseForward);
   const forwarder = new HybridForwarder({
@@ -36,6 +39,8 @@ async function runP2p(deviceId: string, flags: ConnectFlags, token: string, mode
     rtc: RTCPeerConnection as unknown as RtcPeerConnectionConstructor,
     iceServers: iceServersFromGateway(flags.gateway, token),
     iceTimeoutMs: Math.round(iceTimeoutS * 1000),
+    // Fall forward: an attempt starts at most this long after the previous one failed.
+    retry: { initialMs: Math.min(1_000, Math.round(p2pRetryS * 1000)), maxMs: Math.round(p2pRetryS * 1000) },
     onEvent: (e) => {
       switch (e.type) {
         case 'path':
@@ -73,6 +78,7 @@ export function registerConnect(program: Command): void {
     .option('-f, --forward <port:service>', 'local port and service name, repeatable', (v: string, all: string[]) => [...all, v], [])
     .option('--mode <mode>', 'tunnel | p2p | hybrid (p2p, falling back to the tunnel and forward again)', 'tunnel')
     .option('--ice-timeout <seconds>', 'p2p/hybrid: how long to wait for p2p before the tunnel (hybrid) or giving up (p2p)', '10')
+    .option('--p2p-retry <seconds>', 'hybrid: longest pause between p2p attempts while on the tunnel (bounds how late it moves back to p2p)', '30')
     .requiredOption('--gateway <url>', 'gateway base URL, e.g. http://gw.example:8000')
     .option('--token <jwt>', 'access token (env PEERLINK_TOKEN)')
     .option('--stats-interval <ms>', 'print path and throughput this often', '5000')

@@ -1,0 +1,96 @@
+/** The hybrid part of docs/CONNECTIVITY.md: cells (c), time to connected, fall forward. */
+import type { MeasuredRun } from './connectivity-doc.js';
+import { FALL_FORWARD_LIMIT_MS } from './fall-forward.js';
+import { HYBRID_ICE_TIMEOUT_S, type HybridCellResult } from './hybrid-runner.js';
+import { expectHybrid, timeToConnectedBound, TTC_ADDED_RTT_MS } from './matrix.js';
+
+const ms = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : String(v));
+/** One line, no table-breaking characters. */
+const oneLine = (text: string): string => (text.split('\n')[0] ?? '').replace(/\|/g, '/').slice(0, 120);
+
+function cell(r: HybridCellResult): string {
+  return r.measured === r.expected ? `**${r.measured}**` : `**${r.measured}** ✗ (expected ${r.expected})`;
+}
+
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : Math.round((sorted[mid - 1]! + sorted[mid]!) / 2);
+}
+
+function hybridTable(run: MeasuredRun): string {
+  if (run.hybrid.length === 0) return '(c) did not run in this measurement.\n';
+  const mismatches = run.hybrid.filter((r) => r.measured !== r.expected).length;
+  const rows = run.hybrid.map((r) => `| ${r.a} | ${r.b} | ${expectHybrid(r.a, r.b)} | ${cell(r)} | ${oneLine(r.reason)} | ${ms(r.firstStreamMs)} | ${ms(r.p2pMs)} |`);
+  return `${run.hybrid.length} cells in ${run.hybridSeconds} s, four at a time: ${mismatches === 0 ? 'every pair connects on the path its expectation names' : `**${mismatches} cell(s) differ from the written expectation**`}.
+
+| agent (a) | client (b) | expected | measured | why (the client's path line) | first stream ms | p2p ms |
+|---|---|---|---|---|---|---|
+${rows.join('\n')}
+`;
+}
+
+function timeToConnected(run: MeasuredRun): string {
+  if (run.timeToConnected.length === 0 && run.timeToConnectedWebrtc.length === 0) return 'Did not run in this measurement.\n';
+  const bound = timeToConnectedBound(TTC_ADDED_RTT_MS);
+  const webrtc = median(run.timeToConnectedWebrtc.flatMap((r) => (r.measured === 'direct' && typeof r.peer?.timeToConnectedMs === 'number' ? [r.peer.timeToConnectedMs] : [])));
+  const hybrid = median(run.timeToConnected.flatMap((r) => (r.measured === 'direct' && r.p2pMs !== null ? [r.p2pMs] : [])));
+  const dial = new Map(run.timeToConnected.map((r) => [`${r.a}/${r.b}`, r]));
+  const rows = run.timeToConnectedWebrtc.map((w) => {
+    const h = dial.get(`${w.a}/${w.b}`);
+    return `| ${w.a} | ${w.b} | ${w.measured} | ${ms(w.peer?.timeToConnectedMs)} | ${h ? h.measured : '–'} | ${ms(h?.p2pMs)} |`;
+  });
+  return `Bound: 3 × ${TTC_ADDED_RTT_MS} + 300 = ${bound} ms (median).
+
+- **WebRTC connection establishment** (offer created → data channel open: ICE, DTLS, SCTP; the (a) peers, signaling through the test process): median **${ms(webrtc)} ms** — ${webrtc !== null && webrtc <= bound ? 'within the bound (asserted)' : '**over the bound** (asserted: the run fails)'}.
+- **Hybrid dial from cold** (\`peerlink connect\` listening → \`path direct\`: also the Socket.IO sign-in to \`/p2p\`, the \`/api/ice-servers\` fetch and offer/answer through the gateway, each several TCP/HTTP round trips over the delayed link): median **${ms(hybrid)} ms** — ${hybrid !== null && hybrid <= bound ? 'within the bound' : 'over the bound (reported, not asserted)'}.
+
+| a | b | (a) path | offer → open ms | (c) path | dial → direct ms |
+|---|---|---|---|---|---|
+${rows.join('\n')}
+`;
+}
+
+function fallForward(run: MeasuredRun): string {
+  const r = run.fallForward;
+  if (r === null) return 'Did not run in this measurement.\n';
+  const ok = r.movedTo === 'direct' && r.fallForwardMs !== null && r.fallForwardMs <= FALL_FORWARD_LIMIT_MS && r.inFlight?.ok === true && r.inFlightPath === 'tunnel' && r.fresh?.ok === true && r.freshPath === 'direct';
+  return `Agent behind eim (\`pl-eim-a\`), client behind web-only (\`pl-webonly-b\`, \`--ice-timeout 2 --p2p-retry 1\`).
+${ok ? 'Passed' : '**Failed**'}: client path log ${r.pathLog.map((p) => `\`${p}\``).join(' → ')};
+UDP opened → \`path ${r.movedTo ?? 'none'}\` in **${ms(r.fallForwardMs)} ms** (limit ${FALL_FORWARD_LIMIT_MS} ms);
+the stream started on the tunnel echoed ${r.inFlight?.received ?? 0} of ${r.inFlight?.sent ?? 0} B byte-exact (${r.inFlight?.ok === true ? 'all' : '**not all**'}) and closed over \`${r.inFlightPath ?? '?'}\`;
+a new stream after the switch echoed ${r.fresh?.received ?? 0} B over \`${r.freshPath ?? '?'}\`.
+`;
+}
+
+export function hybridSection(run: MeasuredRun): string {
+  return `## (c) Hybrid agent ↔ \`peerlink connect --mode hybrid\`
+
+The built \`peerlink agent\` (connection_mode \`hybrid\`, the gateway's STUN and
+TURN over UDP in \`p2p.*\`, \`ice_timeout\` ${HYBRID_ICE_TIMEOUT_S}) runs in \`pl-<a>-a\` in front of a
+TCP echo service; \`peerlink connect <device> --forward 0:echo --mode hybrid
+--ice-timeout ${HYBRID_ICE_TIMEOUT_S}\` runs in \`pl-<b>-b\` (ICE servers from the gateway's
+\`/api/ice-servers\`). One 256 KiB stream must come back byte-exact. **measured**
+is the path the forwarder reports for that stream (\`stream to echo over <path>
+closed\`): direct or relay (WebRTC), or tunnel (the gateway's WebSocket tunnel,
+taken when p2p is not up within the ICE timeout). **first stream ms**: the
+client's TCP connect → every byte back (includes waiting for p2p or the tunnel
+fallback). **p2p ms**: \`connect\` listening → its \`path direct|relay\` line
+(sign-in to \`/p2p\`, ICE servers, offer/answer through the gateway, ICE, DTLS,
+SCTP). Expected: \`expectHybrid\` — as (b), and \`tunnel\` wherever (b) fails.
+
+${hybridTable(run)}
+## Time to connected with ${TTC_ADDED_RTT_MS} ms added RTT
+
+The direct pairs with exactly one lossy side (its delay box adds
+${TTC_ADDED_RTT_MS} ms RTT; 1 % loss and the 20 mbit rate limit stay on), run one at a
+time so other cells do not compete for the CPU, measured two ways.
+
+${timeToConnected(run)}
+## Fall forward
+
+${fallForward(run)}
+## Not measured yet: (d) Chromium ↔ agent
+`;
+}
