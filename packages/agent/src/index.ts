@@ -11,3 +11,5 @@ export { serveStream, TARGET_CONNECT_TIMEOUT_MS } from './node/serve-stream.js';
 export { loadOrCreateIdentity } from './node/identity-file.js';
 export { P2pTransport, deviceSignalingToken, type P2pTransportInit } from './node/p2p-transport.js';
 export { HybridForwarder, type HybridForwarderInit, type HybridEvent, type HybridPath } from './node/hybrid-forwarder.js';
+export { overallQuality, type PathSample } from './core/quality.js';
+export { agentStatus, agentQuality } from './node/monitor-api.js';
