@@ -26,6 +26,8 @@ import { expectHybrid, timeToConnectedBound, TTC_ADDED_RTT_MS } from './matrix.j
 const CONCURRENCY = 6;
 /** Hybrid cells in flight at once (four processes each: echo, agent, connect, the stream tool). */
 const HYBRID_CONCURRENCY = 4;
+/** WebRTC establishment samples per 50 ms RTT pair (the median is asserted, so more samples steady it). */
+const TTC_SAMPLES_PER_PAIR = 3;
 const kinds: readonly ClientKind[] = process.env.PL_NAT_KINDS
   ? CLIENT_KINDS.filter((k) => process.env.PL_NAT_KINDS!.split(',').includes(k))
   : CLIENT_KINDS;
@@ -75,7 +77,7 @@ describe('connectivity matrix on the real-NAT testbed', () => {
     const direct = pairs.filter(({ a, b }) => (a === 'lossy') !== (b === 'lossy') && expectHybrid(a, b) === 'direct');
     // One at a time: no CPU contention from other cells in the measurement.
     for (const { a, b } of direct) {
-      run.timeToConnectedWebrtc.push(await runCell(peer!.file, gateway!.turnSecret, 'stun', a, b));
+      for (let i = 0; i < TTC_SAMPLES_PER_PAIR; i++) run.timeToConnectedWebrtc.push(await runCell(peer!.file, gateway!.turnSecret, 'stun', a, b));
       run.timeToConnected.push(await runHybridCell(env!, a, b));
     }
     const webrtc = run.timeToConnectedWebrtc.map((r) => (r.measured === 'direct' ? (r.peer?.timeToConnectedMs ?? null) : null));

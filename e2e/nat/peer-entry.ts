@@ -32,6 +32,8 @@ export interface PeerConfig {
 export type PeerToRunner =
   | { readonly type: 'description'; readonly sdp: string; readonly sdpType: 'offer' | 'answer' }
   | { readonly type: 'candidate'; readonly candidate: string; readonly mid: string }
+  /** Answerer: set up and listening, the offerer may start (so its clock does not count the answerer's process start-up). */
+  | { readonly type: 'ready' }
   | { readonly type: 'result'; readonly result: PeerResult };
 
 /** Runner → peer (stdin): what the other peer sent. */
@@ -43,7 +45,7 @@ export interface PeerResult {
   /** ICE candidate types of the selected pair (host, srflx, prflx, relay), when connected. */
   readonly localType: string | null;
   readonly remoteType: string | null;
-  /** Offer created → data channel open, ms. */
+  /** Offer created (once the answerer is ready) → data channel open, ms. */
   readonly timeToConnectedMs: number | null;
   /** Data channel ping → echo, ms. */
   readonly roundTripMs: number | null;
@@ -79,8 +81,13 @@ pc.onLocalCandidate((candidate, mid) => send({ type: 'candidate', candidate, mid
 let remoteSet = false;
 const pending: { candidate: string; mid: string }[] = [];
 
+let onReady = (): void => undefined;
+
 function onMessage(m: RunnerToPeer): void {
   switch (m.type) {
+    case 'ready':
+      onReady();
+      break;
     case 'description':
       pc.setRemoteDescription(m.sdp, m.sdpType);
       remoteSet = true;
@@ -118,7 +125,17 @@ function finish(result: PeerResult | null): void {
 
 if (config.role === 'answerer') {
   pc.onDataChannel((dc) => dc.onMessage((msg) => dc.sendMessage(typeof msg === 'string' ? msg : Buffer.from(msg as ArrayBuffer).toString())));
+  send({ type: 'ready' });
 } else {
+  const notReady = setTimeout(() => finish({ connected: false, localType: null, remoteType: null, timeToConnectedMs: null, roundTripMs: null, iceState: 'answerer not ready', state }), config.timeoutMs);
+  onReady = () => {
+    clearTimeout(notReady);
+    onReady = () => undefined;
+    offer();
+  };
+}
+
+function offer(): void {
   const started = performance.now();
   let openedAt: number | null = null;
   const report = (connected: boolean, roundTripMs: number | null): void => {

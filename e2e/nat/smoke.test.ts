@@ -4,7 +4,9 @@
  * doctor` (bundled from source) runs behind each router kind and must
  * classify it: mapping behaviour and likely path. Two matrix cells (the full
  * matrix is `npm run test:nat`): eim↔eim connects directly with STUN only,
- * eim↔symmetric only through the TURN relay.
+ * eim↔symmetric only through the TURN relay. One hybrid cell: the agent
+ * (`peerlink agent`, hybrid) behind web-only reaches an open client through
+ * the gateway tunnel (`peerlink connect --mode hybrid`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,11 +14,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '@peerlink/sdk/doctor';
 import { EXPECTED_DOCTOR } from './matrix.js';
+import { runHybridCell } from './hybrid-runner.js';
 import { bundlePeer, runCell } from './matrix-runner.js';
-import { CLIENT_KINDS, GATEWAY, REPO, bundleEntry, clientNs, nsRun, publicIp, setupTestbed, startGateway, teardownTestbed, type TestbedGateway } from './testbed/index.js';
+import { killAllNsProcesses } from './ns-process.js';
+import { CLIENT_KINDS, GATEWAY, REPO, bundleEntry, cliPath, clientNs, nsRun, publicIp, setupTestbed, startGateway, teardownTestbed, type TestbedGateway } from './testbed/index.js';
 
 let gateway: TestbedGateway | undefined;
 let doctorJs: string;
+let toolsJs: string;
 let peer: { file: string; dir: string } | undefined;
 const work = mkdtempSync(join(tmpdir(), 'pl-nat-smoke-'));
 
@@ -24,10 +29,12 @@ beforeAll(async () => {
   setupTestbed();
   gateway = await startGateway();
   doctorJs = await bundleEntry(join(REPO, 'e2e/nat/doctor-entry.ts'), work);
+  toolsJs = await bundleEntry(join(REPO, 'e2e/nat/stream-entry.ts'), work);
   peer = await bundlePeer();
 }, 60_000);
 
 afterAll(async () => {
+  await killAllNsProcesses();
   await gateway?.stop();
   teardownTestbed();
   rmSync(work, { recursive: true, force: true });
@@ -77,4 +84,12 @@ describe('WebRTC across the testbed routers (node-datachannel, gateway STUN/TURN
     expect(cell.measured, cell.reason).toBe('relay');
     expect(cell.peer?.connected).toBe(true);
   });
+});
+
+describe('hybrid agent across the testbed (built peerlink agent and connect)', () => {
+  it('web-only agent ↔ open client: the stream goes through the gateway tunnel, byte-exact', async () => {
+    const cell = await runHybridCell({ cli: cliPath(), tools: toolsJs, turnSecret: gateway!.turnSecret, work }, 'webonly', 'open');
+    expect(cell.measured, cell.reason).toBe('tunnel');
+    expect(cell.reason).toMatch(/p2p failed|no p2p within/);
+  }, 30_000);
 });
