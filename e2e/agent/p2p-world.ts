@@ -13,7 +13,7 @@ import { RTCPeerConnection } from 'node-datachannel/polyfill';
 import { Server } from 'socket.io';
 import { Agent, HybridForwarder, loadOrCreateIdentity, parseAgentConfig, startMonitorApi, type HybridEvent, type MonitorApi } from '@peerlink/agent';
 import { attachP2pSignaling, deviceReachPolicy, TokenService } from '@peerlink/gateway';
-import { isPeerId, type PeerId, type RtcPeerConnectionConstructor } from '@peerlink/sdk';
+import { createEd25519Identity, isPeerId, P2PError, P2pSignalingClient, WebRtcProvider, type PeerId, type RtcPeerConnectionConstructor } from '@peerlink/sdk';
 import { api, createDevice, register, startTestGateway, tempDir, until, type TestGateway } from './harness.js';
 
 export const nodeRtc = RTCPeerConnection as unknown as RtcPeerConnectionConstructor;
@@ -154,4 +154,46 @@ export async function kernelQueuedBytes(localPort: number): Promise<number> {
     else if (port(cols[2]) === localPort) total += tx ?? 0; // the other end: sent, unacknowledged
   }
   return total;
+}
+
+/** A long-lived connection to a forwarded echo port: write a chunk, read exactly its length back. */
+export async function openEcho(port: number): Promise<{ roundTrip(data: string): Promise<string>; close(): void }> {
+  const { connect } = await import('node:net');
+  const socket = connect({ host: '127.0.0.1', port });
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  let buffered = Buffer.alloc(0);
+  let waiter: (() => void) | undefined;
+  socket.on('data', (c: Buffer) => {
+    buffered = Buffer.concat([buffered, c]);
+    waiter?.();
+  });
+  socket.on('close', () => waiter?.());
+  return {
+    async roundTrip(data) {
+      socket.write(data);
+      while (buffered.length < data.length) {
+        if (socket.destroyed) throw new Error('echo connection closed');
+        await new Promise<void>((resolve) => (waiter = resolve));
+      }
+      const out = buffered.subarray(0, data.length).toString();
+      buffered = buffered.subarray(data.length);
+      return out;
+    },
+    close: () => void socket.destroy(),
+  };
+}
+
+/** One WebRTC dial of the device as the user of `token`, like `HybridForwarder` does; resolves with the error code, or `connected`. */
+export async function dialOnce(world: P2pWorld, token: string): Promise<string> {
+  const signaling = await P2pSignalingClient.connect({ url: world.signalingUrl, token });
+  const provider = new WebRtcProvider({ identity: createEd25519Identity(), signaling, rtc: nodeRtc, iceServers: [] });
+  try {
+    await provider.connect(world.peerId, { policy: { timeoutMs: 5_000 } });
+    return 'connected';
+  } catch (err) {
+    return err instanceof P2PError ? err.code : String(err);
+  } finally {
+    await provider.close();
+    signaling.close();
+  }
 }
