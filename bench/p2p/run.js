@@ -10,12 +10,22 @@ import { RTCPeerConnection } from 'node-datachannel/polyfill';
 import { Server } from 'socket.io';
 import { io } from 'socket.io-client';
 import { attachP2pSignaling, createGateway, loadGatewayConfig, TokenService } from '@peerlink/gateway';
-import { createEd25519Identity, P2pSignalingClient, readAll, WebRtcProvider, writeAll } from '@peerlink/sdk';
+import { createEd25519Identity, P2pSignalingClient, WebRtcProvider, writeAll } from '@peerlink/sdk';
 import { barePair, bareThroughput } from './bare.js';
 
 const SETUPS = Number(process.env.BENCH_P2P_SETUPS ?? 20);
 const MIB = Number(process.env.BENCH_P2P_MIB ?? 64);
 const TOTAL = MIB * 1024 * 1024;
+
+/** Reads a stream to its end counting bytes (like the bare receiver: no buffering of the whole transfer). */
+async function countAll(stream) {
+  let n = 0;
+  for (const reader = stream.readable.getReader(); ; ) {
+    const { done, value } = await reader.read();
+    if (done) return n;
+    n += value.length;
+  }
+}
 
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 const round = (x) => Math.round(x * 10) / 10;
@@ -74,11 +84,11 @@ async function ours(gw) {
   const data = new Uint8Array(TOTAL).fill(7);
   const started = performance.now();
   const stream = await ab.openStream();
-  const reading = ba.acceptStream().then(readAll);
+  const reading = ba.acceptStream().then(countAll);
   await writeAll(stream, data, 64 * 1024);
   const got = await reading;
   const ms = performance.now() - started;
-  if (got.length !== TOTAL) throw new Error(`received ${got.length} of ${TOTAL} bytes`);
+  if (got !== TOTAL) throw new Error(`received ${got} of ${TOTAL} bytes`);
   await ab.close('done');
   await a.close();
   await b.close();

@@ -4,7 +4,16 @@
  * the reliable one). Text messages are ignored. Binary messages that arrive
  * before {@link WebSocketLink.bind} (e.g. the peer's HELLO right behind a
  * handshake message) are kept, at most {@link MAX_EARLY_FRAMES}.
+ *
+ * Zero-copy data path: a data frame goes out as one WebSocket message in two
+ * fragments (the 9-byte frame header, then the payload as the writer gave
+ * it), so no per-frame buffer joins header and payload; inbound messages are
+ * read as fragments (`binaryType = 'fragments'`) and decoded as views. On the
+ * wire it is still one message holding one frame, so peers that read whole
+ * messages are unaffected. A client-side (masking) WebSocket still copies the
+ * payload once, inside `ws`, to mask it.
  */
+import type { FrameBytes } from '@peerlink/protocol';
 import type { SessionLink, SessionLinkEvents } from '@peerlink/sdk';
 import WebSocket from 'ws';
 
@@ -18,15 +27,17 @@ export class WebSocketLink implements SessionLink {
   readonly #ws: WebSocket;
   #events: SessionLinkEvents | undefined;
   #lost = false;
-  #early: Uint8Array[] | undefined = [];
+  #early: FrameBytes[] | undefined = [];
 
   constructor(ws: WebSocket) {
     this.#ws = ws;
+    // Text handshake messages are still joined by ws; binary ones arrive as the sender's fragments.
+    ws.binaryType = 'fragments';
     ws.on('message', (data, isBinary) => {
       if (!isBinary) return;
-      if (this.#events !== undefined) return this.#events.receive('reliable', toBytes(data));
+      if (this.#events !== undefined) return this.#events.receive('reliable', toFrameBytes(data));
       if (this.#early === undefined || this.#early.length >= MAX_EARLY_FRAMES) return void ws.terminate();
-      this.#early.push(toBytes(data));
+      this.#early.push(toFrameBytes(data));
     });
     ws.on('close', (code, reason) => this.#lose(`websocket-closed: ${code}${reason.length > 0 ? ` ${reason.toString('utf8')}` : ''}`));
     ws.on('error', (err) => this.#lose(`websocket-error: ${err.message}`));
@@ -51,6 +62,13 @@ export class WebSocketLink implements SessionLink {
     this.#ws.send(bytes, { binary: true });
   }
 
+  /** One frame as one message, one WebSocket fragment per part (no joining copy). */
+  sendParts(_channel: 'reliable' | 'unreliable', parts: readonly Uint8Array[]): void {
+    if (this.#ws.readyState !== WebSocket.OPEN) return;
+    const last = parts.length - 1;
+    parts.forEach((part, i) => this.#ws.send(part, { binary: true, fin: i === last }));
+  }
+
   close(): void {
     if (this.#ws.readyState === WebSocket.OPEN || this.#ws.readyState === WebSocket.CONNECTING) this.#ws.close(NORMAL_CLOSURE, 'session closed');
   }
@@ -62,8 +80,7 @@ export class WebSocketLink implements SessionLink {
   }
 }
 
-function toBytes(data: WebSocket.RawData): Uint8Array {
-  if (Array.isArray(data)) return Buffer.concat(data);
+function toFrameBytes(data: WebSocket.RawData): FrameBytes {
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   return data;
 }

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, encodeFrame } from './codec.js';
+import { decodeFrame, encodeFrame, encodeFrameParts, joinFrameBytes } from './codec.js';
 import { FrameReader } from './frame-reader.js';
-import { MAX_FRAME_PAYLOAD, negotiateVersion, type P2PFrame } from './frames.js';
+import { MAX_FRAME_PAYLOAD, negotiateVersion, type FrameDecodeResult, type P2PFrame } from './frames.js';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(s.replace(/\s+/g, '').match(/../g) ?? [], (b) => parseInt(b, 16));
 
@@ -80,6 +80,47 @@ describe('p2p frame codec: properties', () => {
     );
   });
 
+  it('encodeFrameParts joins to encodeFrame; DATA/STREAM_DATA payloads are passed by reference', () => {
+    fc.assert(
+      fc.property(frameArb, (frame) => {
+        const parts = encodeFrameParts(frame);
+        expect(joinFrameBytes(parts)).toEqual(encodeFrame(frame));
+        if (frame.type === 'DATA' || frame.type === 'STREAM_DATA') {
+          expect(parts).toHaveLength(2);
+          expect(parts[1]).toBe(frame.payload);
+        } else expect(parts).toHaveLength(1);
+        expect(decodeFrame(parts)).toEqual({ ok: true, frame });
+      }),
+    );
+  });
+
+  it('decoding parts split anywhere gives the same result as decoding the whole', () => {
+    fc.assert(
+      fc.property(fc.oneof(frameArb.map(encodeFrame), bytesArb(64)), fc.array(fc.nat(), { maxLength: 4 }), (bytes, cuts) => {
+        const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+        const parts = [...points, bytes.length].map((p, i, all) => bytes.subarray(i === 0 ? 0 : (all[i - 1] ?? 0), p));
+        expect(decodeFrame(parts)).toEqual(decodeFrame(bytes));
+      }),
+    );
+  });
+
+  it('decodes payloads as views into the input (no copy)', () => {
+    const bytes = encodeFrame({ type: 'STREAM_DATA', streamId: 1, payload: hex('0102030405') });
+    const whole = decodeFrame(bytes);
+    const header = bytes.subarray(0, 9);
+    const body = bytes.subarray(9);
+    const parts = decodeFrame([header, body]);
+    if (!whole.ok || whole.frame.type !== 'STREAM_DATA' || !parts.ok || parts.frame.type !== 'STREAM_DATA') throw new Error('expected STREAM_DATA');
+    expect(whole.frame.payload.buffer).toBe(bytes.buffer);
+    expect(parts.frame.payload).toBe(body);
+  });
+
+  it('rejects a [header, payload] pair whose payload length disagrees with the header', () => {
+    const [header] = encodeFrameParts({ type: 'STREAM_DATA', streamId: 1, payload: hex('0102') });
+    const result = decodeFrame([header ?? new Uint8Array(0), hex('01')]);
+    expect(result.ok ? 'ok' : result.error.code).toBe('LENGTH_MISMATCH');
+  });
+
   it('decode never throws on arbitrary bytes', () => {
     fc.assert(fc.property(bytesArb(300), (bytes) => void decodeFrame(bytes)), { numRuns: 2000 });
   });
@@ -112,6 +153,25 @@ describe('p2p frame codec: properties', () => {
         expect(reader.buffered).toBe(0);
       }),
     );
+  });
+
+  it('FrameReader reassembles a full-size frame pushed one byte at a time, and frames whole in a chunk decode without a copy', () => {
+    const payload = new Uint8Array(MAX_FRAME_PAYLOAD).map((_, i) => i & 0xff);
+    const wire = encodeFrame({ type: 'STREAM_DATA', streamId: 7, payload });
+    const reader = new FrameReader();
+    const out: FrameDecodeResult[] = [];
+    for (let i = 0; i < wire.length; i++) out.push(...reader.push(wire.subarray(i, i + 1)));
+    expect(out).toEqual([{ ok: true, frame: { type: 'STREAM_DATA', streamId: 7, payload } }]);
+    expect(reader.buffered).toBe(0);
+    const [whole] = reader.push(wire);
+    expect(whole?.ok === true && whole.frame.type === 'STREAM_DATA' && whole.frame.payload.buffer === wire.buffer).toBe(true);
+  });
+
+  it('FrameReader refuses an oversized length announced in a header split across chunks', () => {
+    const reader = new FrameReader();
+    expect(reader.push(hex('04 00000001 00'))).toEqual([]);
+    expect(reader.push(hex('010001 aa'))).toEqual([{ ok: false, error: { code: 'PAYLOAD_TOO_LARGE', detail: '65537 > 65536' } }]);
+    expect(reader.push(hex('aa'))).toEqual([]);
   });
 
   it('FrameReader stops at the first malformed frame', () => {

@@ -5,7 +5,11 @@ export type ChannelKind = 'reliable' | 'unreliable';
 
 /** What the session core asks its driver to do. Drivers handle every variant (exhaustive switch). */
 export type SessionAction =
-  | { readonly type: 'transmit'; readonly channel: ChannelKind; readonly bytes: Uint8Array }
+  /**
+   * Send one frame, given as parts to write back to back (`[header, payload]`
+   * for data frames, the payload being the writer's own bytes, not a copy).
+   */
+  | { readonly type: 'transmit'; readonly channel: ChannelKind; readonly parts: readonly Uint8Array[] }
   | { readonly type: 'ready'; readonly version: number; readonly capabilities: readonly string[] }
   | { readonly type: 'message'; readonly payload: Uint8Array }
   | { readonly type: 'stream-incoming'; readonly streamId: number }

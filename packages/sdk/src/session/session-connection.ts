@@ -1,5 +1,5 @@
 import type { PeerId } from '@peerlink/protocol';
-import { MAX_FRAME_PAYLOAD } from '@peerlink/protocol';
+import { joinFrameBytes, MAX_FRAME_PAYLOAD, type FrameBytes } from '@peerlink/protocol';
 import { TypedEmitter } from '../contract/emitter.js';
 import { abortError, P2PError } from '../contract/errors.js';
 import type { P2PConnection, P2PStream } from '../contract/provider.js';
@@ -151,7 +151,7 @@ export class SessionConnection extends TypedEmitter<ConnectionEvents> implements
   }
 
   /** Link event: a frame arrived. */
-  receive(channel: ChannelKind, bytes: Uint8Array): void {
+  receive(channel: ChannelKind, bytes: FrameBytes): void {
     this.#run(this.#core.receive(bytes, channel, this.#clock.now()));
   }
 
@@ -183,7 +183,8 @@ export class SessionConnection extends TypedEmitter<ConnectionEvents> implements
   #apply(action: SessionAction): void {
     switch (action.type) {
       case 'transmit':
-        this.#link.send(action.channel, action.bytes);
+        if (this.#link.sendParts !== undefined) this.#link.sendParts(action.channel, action.parts);
+        else this.#link.send(action.channel, joinFrameBytes(action.parts));
         return;
       case 'ready':
         this.#establishmentMs = this.#clock.now() - this.#startedAt;

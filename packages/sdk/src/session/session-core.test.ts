@@ -7,7 +7,7 @@ import { SessionCore } from './session-core.js';
 const frames = (actions: SessionAction[]): P2PFrame[] =>
   actions.flatMap((a) => {
     if (a.type !== 'transmit') return [];
-    const d = decodeFrame(a.bytes);
+    const d = decodeFrame(a.parts);
     return d.ok ? [d.frame] : [];
   });
 const closed = (actions: SessionAction[]) => actions.find((a) => a.type === 'closed');
@@ -19,7 +19,7 @@ function connectedPair(): { a: SessionCore; b: SessionCore; pump(from: SessionCo
   const pump = (from: SessionCore, actions: SessionAction[]): SessionAction[] => {
     const to = from === a ? b : a;
     const out: SessionAction[] = [];
-    for (const act of actions) if (act.type === 'transmit') out.push(...to.receive(act.bytes, act.channel, 0));
+    for (const act of actions) if (act.type === 'transmit') out.push(...to.receive(act.parts, act.channel, 0));
     return out;
   };
   const fromA = a.start(0);
@@ -107,8 +107,8 @@ describe('SessionCore streams and keepalive', () => {
     expect(a.nextDeadline()).toBe(5_000);
     const ping = a.handleTimeout(5_000);
     expect(frames(ping)[0]?.type).toBe('PING');
-    const pong = b.receive((ping[0] as { bytes: Uint8Array }).bytes, 'reliable', 5_010);
-    const rtt = a.receive((pong[0] as { bytes: Uint8Array }).bytes, 'reliable', 5_040);
+    const pong = b.receive((ping[0] as { parts: readonly Uint8Array[] }).parts, 'reliable', 5_010);
+    const rtt = a.receive((pong[0] as { parts: readonly Uint8Array[] }).parts, 'reliable', 5_040);
     expect(rtt).toEqual([{ type: 'rtt', rttMs: 40 }]);
     expect(closed(a.handleTimeout(20_039))).toBeUndefined();
     expect(closed(a.handleTimeout(20_040))).toMatchObject({ code: 'TIMEOUT', reason: 'keepalive-timeout' });

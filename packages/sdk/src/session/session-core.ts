@@ -1,4 +1,4 @@
-import { decodeFrame, encodeFrame, negotiateVersion, type P2PFrame } from '@peerlink/protocol';
+import { decodeFrame, encodeFrameParts, negotiateVersion, type FrameBytes, type P2PFrame } from '@peerlink/protocol';
 import type { P2PErrorCode } from '../contract/errors.js';
 import type { ChannelKind, DropReason, SessionAction } from './actions.js';
 import { resolveSessionOptions, type ResolvedSessionOptions, type SessionOptions } from './options.js';
@@ -83,7 +83,8 @@ export class SessionCore {
     return this.#flush();
   }
 
-  receive(bytes: Uint8Array, channel: ChannelKind, now: number): SessionAction[] {
+  /** One inbound frame, whole or in parts. Payloads handed on in actions are views into `bytes` (no copy). */
+  receive(bytes: FrameBytes, channel: ChannelKind, now: number): SessionAction[] {
     if (this.#phase === 'closed' || this.#phase === 'idle') return this.#drop('after-close');
     const decoded = decodeFrame(bytes);
     if (!decoded.ok) {
@@ -266,7 +267,7 @@ export class SessionCore {
   }
 
   #send(frame: P2PFrame, channel: ChannelKind = 'reliable'): void {
-    this.#actions.push({ type: 'transmit', channel, bytes: encodeFrame(frame) });
+    this.#actions.push({ type: 'transmit', channel, parts: encodeFrameParts(frame) });
   }
 
   #drop(reason: DropReason): SessionAction[] {

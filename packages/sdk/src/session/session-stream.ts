@@ -15,6 +15,11 @@ export interface StreamHost {
  * WHATWG stream pair over one session stream. The readable side pulls: a
  * chunk is handed over (and its credit returned to the peer) only when the
  * app reads, so unread data never exceeds the stream window.
+ *
+ * Zero-copy both ways: chunks read are views into the frames the link
+ * delivered, and chunks written are framed by reference (no copy), so, as
+ * with Node's `socket.write`, a chunk must not be modified after it was
+ * written: a link may still hold it until it is on the wire.
  */
 export class SessionStream implements P2PStream {
   readonly id: number;

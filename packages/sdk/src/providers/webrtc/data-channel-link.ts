@@ -6,11 +6,14 @@
  * channel's buffer to drain so the DISCONNECT frame gets out, then closes the
  * peer connection.
  */
+import { FRAME_HEADER_LENGTH, MAX_FRAME_PAYLOAD } from '@peerlink/protocol';
 import type { ChannelKind } from '../../session/actions.js';
 import type { SessionLink, SessionLinkEvents } from '../../session/link.js';
 
 /** Poll interval while waiting for the reliable buffer to drain on close. */
 const DRAIN_POLL_MS = 10;
+/** Scratch size: one full frame (9-byte header + 64 KiB payload). */
+const SCRATCH_BYTES = FRAME_HEADER_LENGTH + MAX_FRAME_PAYLOAD;
 
 export class DataChannelLink implements SessionLink {
   readonly hasUnreliableChannel = true;
@@ -21,6 +24,12 @@ export class DataChannelLink implements SessionLink {
   readonly #flushMs: number;
   readonly #shutdown: () => void;
   #closing = false;
+  /**
+   * Reused to join a frame's parts: `RTCDataChannel.send` copies the bytes
+   * before it returns (browsers and node-datachannel), so one buffer per
+   * link replaces one allocation per frame.
+   */
+  #scratch: Uint8Array | undefined;
 
   constructor(reliable: RTCDataChannel, unreliable: RTCDataChannel, flushMs: number, shutdown: () => void) {
     this.#reliable = reliable;
@@ -41,6 +50,21 @@ export class DataChannelLink implements SessionLink {
     } catch {
       // closing underneath us: the session learns through lost()
     }
+  }
+
+  sendParts(channel: ChannelKind, parts: readonly Uint8Array[]): void {
+    const [only] = parts;
+    if (parts.length === 1 && only !== undefined) return this.send(channel, only);
+    let size = 0;
+    for (const part of parts) size += part.length;
+    if (size > SCRATCH_BYTES) throw new RangeError(`frame of ${size} bytes exceeds ${SCRATCH_BYTES}`);
+    this.#scratch ??= new Uint8Array(SCRATCH_BYTES);
+    let at = 0;
+    for (const part of parts) {
+      this.#scratch.set(part, at);
+      at += part.length;
+    }
+    this.send(channel, this.#scratch.subarray(0, size));
   }
 
   close(): void {

@@ -19,6 +19,19 @@ export interface WebRtcTimeouts {
   readonly closeFlushMs?: number;
 }
 
+/**
+ * Session options of WebRTC connections unless `session` overrides them.
+ * `maxChunkBytes` 65 527 (instead of the session's 16 KiB): the largest
+ * payload whose frame (9-byte header) fits the 64 KiB message size SCTP
+ * assumes when a peer announces none (RFC 8841 §6.1); a quarter of the
+ * sends, message events and frame headers per byte. The stream window stays
+ * the session default (256 KiB): 1 and 4 MiB measured no better beyond the
+ * noise in `bench/p2p` (docs/BENCHMARKS.md, P2P).
+ */
+export const WEBRTC_SESSION_DEFAULTS: SessionOptions = {
+  maxChunkBytes: 65_527,
+};
+
 export interface WebRtcProviderOptions {
   /** Our key; the peer id we register and prove. */
   readonly identity: PeerIdentity;
@@ -31,7 +44,7 @@ export interface WebRtcProviderOptions {
   /** `relay` uses TURN candidates only (privacy, testing). Default `all`. */
   readonly policy?: 'all' | 'relay';
   readonly timeouts?: WebRtcTimeouts;
-  /** Session protocol tuning (keepalive, windows). */
+  /** Session protocol tuning (keepalive, windows). Defaults: {@link WEBRTC_SESSION_DEFAULTS}, then the session's own. */
   readonly session?: SessionOptions;
   /** Time source. Default {@link systemClock}. */
   readonly clock?: Clock;

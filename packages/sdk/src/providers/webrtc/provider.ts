@@ -17,7 +17,7 @@ import type { P2pSignalingClient } from '../../signaling/client.js';
 import type { IncomingSignal, SignalingErrorMessage, SignalPayload } from '../../signaling/messages.js';
 import { WebRtcAttempt } from './attempt.js';
 import type { WebRtcConnection } from './connection.js';
-import { resolveTimeouts, type ResolvedTimeouts, type WebRtcProviderOptions } from './options.js';
+import { resolveTimeouts, WEBRTC_SESSION_DEFAULTS, type ResolvedTimeouts, type WebRtcProviderOptions } from './options.js';
 
 /** Inbound attempts in progress at once; further dials are rejected with `busy`. */
 export const MAX_INBOUND_ATTEMPTS = 64;
@@ -136,7 +136,7 @@ export class WebRtcProvider implements P2PProvider {
       allow: options.policy?.allow,
       timeoutMs: options.policy?.timeoutMs ?? this.#timeouts.connectMs,
       timeouts: this.#timeouts,
-      session: this.#options.session,
+      session: { ...WEBRTC_SESSION_DEFAULTS, ...this.#options.session },
       clock: this.#clock,
       signal: controller.signal,
       send: (payload) => this.#send(remote, payload),
