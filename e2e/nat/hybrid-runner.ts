@@ -143,12 +143,15 @@ export async function runExchange(tools: string, ns: string, port: number, bytes
 const PATH_LINE = /path (direct|relay|tunnel|none) \((.*)\)$/;
 const CLOSED_LINE = /stream to echo over (direct|relay|tunnel|none) closed/;
 
+let cellCount = 0;
+
 /** Cell (c) for one ordered pair: agent on side a, client on side b. */
 export async function runHybridCell(env: HybridEnv, a: ClientKind, b: ClientKind): Promise<HybridCellResult> {
   const expected = expectHybrid(a, b);
   let pair: HybridPair | undefined;
   try {
-    pair = await startHybridPair(env, `${a}-${b}`, clientNs(a, 'a'), clientNs(b, 'b'));
+    // Account and device names are unique per run: the same pair may run twice (time to connected).
+    pair = await startHybridPair(env, `${a}-${b}-${++cellCount}`, clientNs(a, 'a'), clientNs(b, 'b'));
     const result = await runExchange(env.tools, clientNs(b, 'b'), pair.port, ECHO_BYTES);
     const closed = result?.ok === true ? await pair.connect.waitFor(CLOSED_LINE, 5_000).catch(() => null) : null;
     const pathLine = pair.connect.lines.find((l) => PATH_LINE.test(l.text));

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { Agent, loadAgentConfig, loadOrCreateIdentity, splitHostPort, startMonitorApi } from '@peerlink/agent';
+import { Agent, loadAgentConfig, loadOrCreateIdentity, splitHostPort, startMonitorApi, withEncodedIceCredentials } from '@peerlink/agent';
 import type { RtcPeerConnectionConstructor } from '@peerlink/sdk';
 
 /** `peerlink agent --config agent.json`: the device agent and its local monitoring API. */
@@ -15,7 +15,7 @@ export function registerAgent(program: Command): void {
       const rtc =
         config.agent.connection_mode === 'tunnel'
           ? undefined
-          : ((await import('node-datachannel/polyfill')).RTCPeerConnection as unknown as RtcPeerConnectionConstructor);
+          : withEncodedIceCredentials((await import('node-datachannel/polyfill')).RTCPeerConnection as unknown as RtcPeerConnectionConstructor);
       const agent = new Agent({ config, identity, ...(rtc !== undefined ? { rtc } : {}) });
       agent.start();
       const { host, port } = splitHostPort(config.local_api);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { HybridForwarder, TunnelForwarder, type ForwardSpec } from '@peerlink/agent';
+import { HybridForwarder, TunnelForwarder, withEncodedIceCredentials, type ForwardSpec } from '@peerlink/agent';
 import { iceServersFromGateway, isPeerId, type PeerId, type RtcPeerConnectionConstructor } from '@peerlink/sdk';
 
 interface ConnectFlags {
@@ -36,7 +36,7 @@ async function runP2p(deviceId: string, flags: ConnectFlags, token: string, mode
     deviceId,
     peerId: await devicePeerId(flags.gateway, token, deviceId),
     forwards,
-    rtc: RTCPeerConnection as unknown as RtcPeerConnectionConstructor,
+    rtc: withEncodedIceCredentials(RTCPeerConnection as unknown as RtcPeerConnectionConstructor),
     iceServers: iceServersFromGateway(flags.gateway, token),
     iceTimeoutMs: Math.round(iceTimeoutS * 1000),
     // Fall forward: an attempt starts at most this long after the previous one failed.

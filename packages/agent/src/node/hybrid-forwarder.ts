@@ -116,7 +116,9 @@ export class HybridForwarder {
         failures = 0;
         this.#direct = conn;
         const closed = new Promise<string>((resolve) => conn.on('closed', ({ reason }) => resolve(reason)));
-        this.#setPath(conn.path.kind === 'relay' ? 'relay' : 'direct', conn.path.reason);
+        // A pair with a relay candidate on either end crosses a TURN server (the SDK's path.kind only looks at the local end).
+        const relayed = conn.path.kind === 'relay' || conn.path.remote === 'relay';
+        this.#setPath(relayed ? 'relay' : 'direct', conn.path.reason);
         settle(true);
         const reason = await Promise.race([closed, this.#sleep(2 ** 31 - 1).then(() => 'stopped')]);
         this.#direct = undefined;
