@@ -140,6 +140,25 @@ describe('p2p mode: security', () => {
     }
   });
 
+  it('a revoked grant refuses the next stream on a p2p connection opened before the revocation', async () => {
+    const viewer = await register(world.gw.url, 'viewer2');
+    expect((await api(world.gw.url, `/api/devices/${deviceId}/grants`, { token: world.owner, body: { username: 'viewer2' } })).status).toBe(200);
+    const c = await client({ token: viewer });
+    try {
+      await until(() => c.forwarder.path === 'direct', 10_000, 'viewer2 direct');
+      expect((await exchange(c.port, Buffer.from('before'))).toString()).toBe('before');
+      const deniedBefore = world.agent.refusals.get('ACCESS_DENIED') ?? 0;
+      expect((await api(world.gw.url, `/api/devices/${deviceId}/grants/viewer2`, { token: world.owner, method: 'DELETE' })).status).toBe(204);
+      // Same WebRTC connection, new stream: the agent asks the gateway at stream open.
+      expect(c.forwarder.path).toBe('direct');
+      expect((await exchange(c.port, Buffer.from('after'))).length).toBe(0);
+      await until(() => refusals(c).includes('ACCESS_DENIED'), 5_000, 'client sees ACCESS_DENIED');
+      expect(world.agent.refusals.get('ACCESS_DENIED')).toBe(deniedBefore + 1);
+    } finally {
+      await c.forwarder.stop();
+    }
+  });
+
   it('refuses a service the agent does not expose, on the p2p stream itself', async () => {
     const before = world.agent.refusals.get('UNKNOWN_SERVICE') ?? 0;
     const c = await client({ service: 'ssh' });

@@ -27,6 +27,12 @@ export interface AgentTransport {
   readonly kind: TransportStatus['kind'];
   /** Starts connecting; `onConnection` receives every established connection with its path. */
   start(onConnection: (connection: P2PConnection, path: PathInfo) => void): void;
+  /**
+   * Checked before serving each stream of `connection` (after the service
+   * header, before dialling): false refuses it with `ACCESS_DENIED`. The
+   * tunnel needs none (the gateway checks the grant when it opens a stream).
+   */
+  authorizeStream?(connection: P2PConnection): Promise<boolean>;
   /** Drops the current session(s) and reconnects at once (`POST /p2p/reconnect`). */
   reconnect(): void;
   status(): TransportStatus;

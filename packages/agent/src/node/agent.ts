@@ -106,7 +106,9 @@ export class Agent {
 
   start(): void {
     for (const transport of this.#transports) {
-      transport.start((connection, path) => this.#serve(connection, transport.kind === 'tunnel' ? { kind: 'tunnel', reason: this.#pathReason } : path));
+      transport.start((connection, path) =>
+        this.#serve(connection, transport.kind === 'tunnel' ? { kind: 'tunnel', reason: this.#pathReason } : path, transport.authorizeStream?.bind(transport)),
+      );
     }
   }
 
@@ -149,7 +151,7 @@ export class Agent {
     await Promise.allSettled([...this.#closing]);
   }
 
-  #serve(connection: P2PConnection, path: PathInfo): void {
+  #serve(connection: P2PConnection, path: PathInfo, authorize: ((c: P2PConnection) => Promise<boolean>) | undefined): void {
     void (async () => {
       for (;;) {
         const stream = await connection.acceptStream().catch(() => undefined);
@@ -163,6 +165,7 @@ export class Agent {
             this.#doneBytes.received += served.counters.bytesOut;
           },
           onRefused: (code) => this.refusals.set(code, (this.refusals.get(code) ?? 0) + 1),
+          ...(authorize === undefined ? {} : { authorize: () => authorize(connection) }),
         }).catch(() => stream.reset());
         this.#closing.add(done);
         void done.finally(() => this.#closing.delete(done));

@@ -61,6 +61,17 @@ export class P2pTransport implements AgentTransport {
     this.#loop ??= this.#run(onConnection);
   }
 
+  /**
+   * Every stream of a p2p connection is checked against the grants at that
+   * moment: the gateway tells whether the user owning the dialer's peer id
+   * may still reach this device. No signaling session: refused (fail closed).
+   */
+  async authorizeStream(connection: P2PConnection): Promise<boolean> {
+    const signaling = this.#signaling;
+    if (signaling === undefined || !signaling.connected) return false;
+    return (await signaling.authorize(connection.peerId)).ok;
+  }
+
   /** Drops the signaling session and signs in again; established connections stay up. */
   reconnect(): void {
     this.#attempt = 0;

@@ -25,6 +25,8 @@ export interface ServeHooks {
   onClose(stream: ServedStream): void;
   /** The stream was refused with a code. */
   onRefused(code: string, detail: string): void;
+  /** Whether the opener may use this device now; absent: the transport already checked. */
+  authorize?(): Promise<boolean>;
 }
 
 export async function serveStream(stream: P2PStream, targets: ReadonlyMap<string, string>, hooks: ServeHooks): Promise<void> {
@@ -40,6 +42,9 @@ export async function serveStream(stream: P2PStream, targets: ReadonlyMap<string
   if (!request.ok) return refuse({ ok: false, code: 'BAD_REQUEST', message: request.detail });
   const target = targets.get(request.value.service);
   if (target === undefined) return refuse({ ok: false, code: 'UNKNOWN_SERVICE', message: `this agent exposes no service "${request.value.service}"` });
+  if (hooks.authorize !== undefined && !(await hooks.authorize().catch(() => false))) {
+    return refuse({ ok: false, code: 'ACCESS_DENIED', message: 'the gateway does not (or no longer) grant you access to this device' });
+  }
   let socket: Socket;
   try {
     socket = await dial(target);

@@ -10,8 +10,13 @@ export interface PeerOwner {
 
 export type ClaimResult = { readonly ok: true; readonly replaced: string | undefined } | { readonly ok: false; readonly code: 'PEER_ID_IN_USE' | 'TOO_MANY_PEER_IDS' };
 
+/** How many released peer ids keep their owner on record (for `p2p:authorize` after the dialer left). */
+export const RECENT_OWNERS_LIMIT = 10_000;
+
 export class PeerRegistry {
   readonly #owners = new Map<string, PeerOwner>();
+  /** Owner user of every peer id claimed lately, live or released; oldest dropped first. */
+  readonly #recentUsers = new Map<string, string>();
   readonly #bySocket = new Map<string, Set<string>>();
 
   constructor(private readonly maxPeerIdsPerSocket: number) {}
@@ -22,6 +27,11 @@ export class PeerRegistry {
 
   lookup(peerId: string): PeerOwner | undefined {
     return this.#owners.get(peerId);
+  }
+
+  /** The user who owns `peerId` now, or owned it last (bounded memory). */
+  ownerUser(peerId: string): string | undefined {
+    return this.#owners.get(peerId)?.userId ?? this.#recentUsers.get(peerId);
   }
 
   /** True when `socketId` registered `peerId`. */
@@ -42,6 +52,12 @@ export class PeerRegistry {
     held.add(peerId);
     this.#bySocket.set(owner.socketId, held);
     this.#owners.set(peerId, owner);
+    this.#recentUsers.delete(peerId);
+    this.#recentUsers.set(peerId, owner.userId);
+    if (this.#recentUsers.size > RECENT_OWNERS_LIMIT) {
+      const oldest = this.#recentUsers.keys().next().value;
+      if (oldest !== undefined) this.#recentUsers.delete(oldest);
+    }
     return { ok: true, replaced: current !== undefined && current.socketId !== owner.socketId ? current.socketId : undefined };
   }
 

@@ -69,8 +69,8 @@ interface P2pSocketData {
   /** Async steps (prove, signal) run in arrival order through this chain. */
   queue: Promise<void>;
 }
-type P2pSocket = Socket<Record<string, (payload: unknown) => void>, Record<string, (payload: unknown) => void>, Record<never, never>, P2pSocketData>;
-type P2pNamespace = Namespace<Record<string, (payload: unknown) => void>, Record<string, (payload: unknown) => void>, Record<never, never>, P2pSocketData>;
+type P2pSocket = Socket<Record<string, (payload: unknown, ack?: unknown) => void>, Record<string, (payload: unknown) => void>, Record<never, never>, P2pSocketData>;
+type P2pNamespace = Namespace<Record<string, (payload: unknown, ack?: unknown) => void>, Record<string, (payload: unknown) => void>, Record<never, never>, P2pSocketData>;
 
 const sameUser = (from: string, to: string): boolean => from === to;
 const quietLogger: P2pLogger = { info() {}, warn() {} };
@@ -193,6 +193,21 @@ export function attachP2pSignaling(io: NamespaceHost, deps: P2pSignalingDeps): P
         if (target === undefined) return fail({ code: 'PEER_NOT_FOUND', message: `no peer ${to} is registered`, ...route });
         if (!(await mayReach(socket.data.user.userId, target.userId))) return fail({ code: 'ACCESS_DENIED', message: `not allowed to reach ${to}`, ...route });
         nsp.to(target.socketId).emit('p2p:signal', { from, to, payload });
+      });
+    });
+
+    // A device asks, at every stream open, whether the user behind a peer id
+    // may still reach it (grants can be revoked while a connection is up).
+    socket.on('p2p:authorize', (raw: unknown, ack: unknown) => {
+      const reply = typeof ack === 'function' ? (ack as (r: { ok: boolean; code?: string }) => void) : undefined;
+      if (reply === undefined) return;
+      if (!admitted()) return reply({ ok: false, code: 'RATE_LIMITED' });
+      const parsed = registerSchema.safeParse(raw);
+      if (!parsed.success) return reply({ ok: false, code: 'INVALID_MESSAGE' });
+      inOrder(async () => {
+        const owner = registry.ownerUser(parsed.data.peerId);
+        if (owner === undefined) return reply({ ok: false, code: 'PEER_NOT_FOUND' });
+        reply((await mayReach(owner, socket.data.user.userId)) ? { ok: true } : { ok: false, code: 'ACCESS_DENIED' });
       });
     });
 

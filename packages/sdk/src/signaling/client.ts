@@ -4,6 +4,7 @@
  * re-registers them after a reconnect, and routes incoming `p2p:signal`s to
  * the handler of the addressed local peer id.
  */
+import { z } from 'zod';
 import { io, type Socket } from 'socket.io-client';
 import type { PeerId } from '@peerlink/protocol';
 import { P2PError } from '../contract/errors.js';
@@ -55,6 +56,14 @@ export interface P2pSignalingClientOptions {
 
 type SignalHandler = (signal: IncomingSignal) => void;
 type ErrorHandler = (error: SignalingErrorMessage) => void;
+
+/** Answer to {@link P2pSignalingClient.authorize}. */
+export type AuthorizeReply = { readonly ok: true } | { readonly ok: false; readonly code: string };
+
+const authorizeReplySchema = z.union([
+  z.object({ ok: z.literal(true) }),
+  z.object({ ok: z.literal(false), code: z.string().max(64) }),
+]);
 
 export class P2pSignalingClient {
   readonly #socket: Socket;
@@ -156,6 +165,17 @@ export class P2pSignalingClient {
   /** Sends without passing the interceptor. */
   sendRaw(signal: OutgoingSignal): void {
     this.#socket.emit('p2p:signal', signal);
+  }
+
+  /**
+   * Asks the gateway whether the user who owns `peerId` may reach this
+   * principal right now (a device checks every stream open against the
+   * current grants). Rejects when the gateway does not answer in time.
+   */
+  async authorize(peerId: string, timeoutMs = 5_000): Promise<AuthorizeReply> {
+    const reply: unknown = await this.#socket.timeout(timeoutMs).emitWithAck('p2p:authorize', { peerId });
+    const parsed = authorizeReplySchema.safeParse(reply);
+    return parsed.success ? parsed.data : { ok: false, code: 'INVALID_MESSAGE' };
   }
 
   /** Hands a signal to the local handlers as if the gateway sent it (skips the interceptor). */
