@@ -59,6 +59,28 @@ export interface ForwarderStats {
   readonly bytesDown: number;
 }
 
+/**
+ * Listens on every forward (TCP, paused until a stream takes the socket,
+ * half-open allowed); `onSocket` gets each accepted connection. Each server
+ * joins `servers` as soon as it listens, so the caller's `stop()` closes it
+ * even when a later forward fails to bind. Resolves with the bound ports
+ * (0 → an OS-chosen port).
+ */
+export async function listenOnForwards(forwards: readonly ForwardSpec[], servers: Server[], onSocket: (spec: ForwardSpec, socket: Socket) => void): Promise<number[]> {
+  const ports: number[] = [];
+  for (const spec of forwards) {
+    const server = createServer({ pauseOnConnect: true, allowHalfOpen: true }, (socket) => onSocket(spec, socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(spec.localPort, spec.localHost ?? '127.0.0.1', () => resolve());
+    });
+    servers.push(server);
+    const address = server.address();
+    ports.push(typeof address === 'object' && address !== null ? address.port : spec.localPort);
+  }
+  return ports;
+}
+
 export class TunnelForwarder {
   readonly #init: ForwarderInit;
   readonly #servers: Server[] = [];
@@ -77,17 +99,7 @@ export class TunnelForwarder {
 
   /** Listens on every forward; resolves with the bound ports (0 → an OS-chosen port). */
   async start(): Promise<number[]> {
-    const ports: number[] = [];
-    for (const spec of this.#init.forwards) {
-      const server = createServer({ pauseOnConnect: true, allowHalfOpen: true }, (socket) => this.#accept(spec, socket));
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(spec.localPort, spec.localHost ?? '127.0.0.1', () => resolve());
-      });
-      this.#servers.push(server);
-      const address = server.address();
-      ports.push(typeof address === 'object' && address !== null ? address.port : spec.localPort);
-    }
+    const ports = await listenOnForwards(this.#init.forwards, this.#servers, (spec, socket) => this.#accept(spec, socket));
     void this.#ensureSession().catch(() => {});
     return ports;
   }

@@ -9,11 +9,12 @@
  * direct path (fall forward) while streams already on the tunnel keep flowing.
  * `p2p`: connections wait for p2p (bounded by `iceTimeoutMs`) and never use the tunnel.
  */
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { createEd25519Identity, P2pSignalingClient, WebRtcProvider, type P2PConnection, type PeerId, type RtcPeerConnectionConstructor } from '@peerlink/sdk';
 import { backoffDelay, type BackoffOptions } from '../core/backoff.js';
+import { WakeableSleep } from '../core/wakeable-sleep.js';
 import { forwardSocket } from './forward-stream.js';
-import { TunnelForwarder, type ForwardSpec } from './forwarder.js';
+import { listenOnForwards, TunnelForwarder, type ForwardSpec } from './forwarder.js';
 
 export type HybridPath = 'direct' | 'relay' | 'tunnel' | 'none';
 
@@ -57,7 +58,7 @@ export class HybridForwarder {
   #attempt: Promise<boolean> | undefined;
   #path: HybridPath = 'none';
   #stopped = false;
-  #wake: (() => void) | undefined;
+  readonly #sleeper = new WakeableSleep();
   #loop: Promise<void> | undefined;
 
   constructor(init: HybridForwarderInit) {
@@ -73,24 +74,14 @@ export class HybridForwarder {
 
   /** Listens on every forward and starts dialling; resolves with the bound ports. */
   async start(): Promise<number[]> {
-    const ports: number[] = [];
-    for (const spec of this.#init.forwards) {
-      const server = createServer({ pauseOnConnect: true, allowHalfOpen: true }, (socket) => this.#accept(spec, socket));
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(spec.localPort, spec.localHost ?? '127.0.0.1', () => resolve());
-      });
-      this.#servers.push(server);
-      const address = server.address();
-      ports.push(typeof address === 'object' && address !== null ? address.port : spec.localPort);
-    }
+    const ports = await listenOnForwards(this.#init.forwards, this.#servers, (spec, socket) => this.#accept(spec, socket));
     this.#loop = this.#dialLoop();
     return ports;
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    this.#wake?.();
+    this.#sleeper.wake();
     for (const socket of this.#sockets) socket.destroy();
     await Promise.all(this.#servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     await this.#provider?.close(); // fails an attempt in progress, closes the p2p connection
@@ -120,7 +111,7 @@ export class HybridForwarder {
         const relayed = conn.path.kind === 'relay' || conn.path.remote === 'relay';
         this.#setPath(relayed ? 'relay' : 'direct', conn.path.reason);
         settle(true);
-        const reason = await Promise.race([closed, this.#sleep(2 ** 31 - 1).then(() => 'stopped')]);
+        const reason = await Promise.race([closed, this.#sleeper.sleep(2 ** 31 - 1).then(() => 'stopped')]);
         this.#direct = undefined;
         if (this.#stopped) break;
         this.#setPath(this.#tunnel === undefined ? 'none' : 'tunnel', `p2p closed: ${reason}`);
@@ -130,7 +121,7 @@ export class HybridForwarder {
         const code = err instanceof Error && 'code' in err ? String(err.code) : 'NETWORK_ERROR';
         this.#setPath(this.#tunnel === undefined ? 'none' : 'tunnel', `p2p failed: ${code.toLowerCase()}`);
       }
-      await this.#sleep(backoffDelay(failures++, Math.random(), this.#init.retry ?? { initialMs: 1_000, maxMs: 30_000 }));
+      await this.#sleeper.sleep(backoffDelay(failures++, Math.random(), this.#init.retry ?? { initialMs: 1_000, maxMs: 30_000 }));
     }
   }
 
@@ -169,16 +160,5 @@ export class HybridForwarder {
       if (!outcome.ok) this.#init.onEvent?.({ type: 'stream-refused', service: spec.service, code: outcome.code, message: outcome.message });
       else this.#init.onEvent?.({ type: 'stream-closed', service: spec.service, path, bytesIn: outcome.bytesIn, bytesOut: outcome.bytesOut });
     })().catch(() => socket.destroy());
-  }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.#wake = done;
-    });
   }
 }

@@ -8,6 +8,7 @@
  */
 import { P2pSignalingClient, WebRtcProvider, type P2PConnection, type P2PListener, type PathInfo, type PeerIdentity, type RtcPeerConnectionConstructor } from '@peerlink/sdk';
 import { backoffDelay, type BackoffOptions } from '../core/backoff.js';
+import { WakeableSleep } from '../core/wakeable-sleep.js';
 import type { AgentTransport, TransportState, TransportStatus } from '../transport.js';
 
 export interface P2pTransportInit {
@@ -47,7 +48,7 @@ export class P2pTransport implements AgentTransport {
   #attempt = 0;
   #signaling: P2pSignalingClient | undefined;
   #listener: P2PListener | undefined;
-  #wake: (() => void) | undefined;
+  readonly #sleeper = new WakeableSleep();
   #stopped = false;
   #loop: Promise<void> | undefined;
 
@@ -76,7 +77,7 @@ export class P2pTransport implements AgentTransport {
   reconnect(): void {
     this.#attempt = 0;
     void this.#listener?.close();
-    this.#wake?.();
+    this.#sleeper.wake();
   }
 
   status(): TransportStatus {
@@ -88,7 +89,7 @@ export class P2pTransport implements AgentTransport {
     this.#stopped = true;
     this.#set('stopped', 'stopped');
     await this.#listener?.close();
-    this.#wake?.();
+    this.#sleeper.wake();
     await this.#loop;
   }
 
@@ -131,7 +132,7 @@ export class P2pTransport implements AgentTransport {
         if (this.#stopped) break;
         this.#set('offline', err instanceof Error ? err.message : String(err));
       }
-      await this.#sleep(backoffDelay(this.#attempt++, (init.random ?? Math.random)(), init.backoff));
+      await this.#sleeper.sleep(backoffDelay(this.#attempt++, (init.random ?? Math.random)(), init.backoff));
     }
   }
 
@@ -139,16 +140,5 @@ export class P2pTransport implements AgentTransport {
     if (this.#state !== state) this.#since = this.#now();
     this.#state = this.#stopped ? 'stopped' : state;
     this.#reason = reason;
-  }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.#wake = done;
-    });
   }
 }

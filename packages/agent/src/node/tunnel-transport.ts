@@ -7,6 +7,7 @@
 import type { PeerIdentity, P2PConnection, PathInfo, SessionOptions } from '@peerlink/sdk';
 import WebSocket from 'ws';
 import { backoffDelay, type BackoffOptions } from '../core/backoff.js';
+import { WakeableSleep } from '../core/wakeable-sleep.js';
 import type { AgentTransport, TransportState, TransportStatus } from '../transport.js';
 import {
   DEVICE_ID_HEADER,
@@ -57,7 +58,7 @@ export class TunnelTransport implements AgentTransport {
   #connection: P2PConnection | undefined;
   #ws: WebSocket | undefined;
   #serverPorts: Record<string, number | null> = {};
-  #wake: (() => void) | undefined;
+  readonly #sleeper = new WakeableSleep();
   #stopped = false;
   #loop: Promise<void> | undefined;
 
@@ -75,7 +76,7 @@ export class TunnelTransport implements AgentTransport {
     this.#attempt = 0;
     if (this.#connection !== undefined) void this.#connection.close('reconnect requested');
     else this.#ws?.terminate();
-    this.#wake?.();
+    this.#sleeper.wake();
   }
 
   status(): TransportStatus {
@@ -87,7 +88,7 @@ export class TunnelTransport implements AgentTransport {
     this.#set('stopped', 'stopped');
     await this.#connection?.close('agent stopping');
     this.#ws?.terminate();
-    this.#wake?.();
+    this.#sleeper.wake();
     await this.#loop;
   }
 
@@ -110,7 +111,7 @@ export class TunnelTransport implements AgentTransport {
         if (this.#stopped) break;
         this.#set('offline', err instanceof Error ? err.message : String(err));
       }
-      await this.#sleep(backoffDelay(this.#attempt++, (this.#init.random ?? Math.random)(), this.#init.backoff));
+      await this.#sleeper.sleep(backoffDelay(this.#attempt++, (this.#init.random ?? Math.random)(), this.#init.backoff));
     }
   }
 
@@ -148,17 +149,6 @@ export class TunnelTransport implements AgentTransport {
     if (this.#state !== state) this.#since = this.#now();
     this.#state = this.#stopped ? 'stopped' : state;
     this.#reason = reason;
-  }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.#wake = done;
-    });
   }
 }
 
