@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expectHybrid, type CellPath } from './matrix.js';
+import { expectHybrid, meetsExpectation, type CellPath } from './matrix.js';
 import { turnRestCredentials } from './matrix-runner.js';
 import { nsProcess, type NsProcess } from './ns-process.js';
 import { GATEWAY, clientNs, nsRun, type ClientKind } from './testbed/index.js';
@@ -188,7 +188,13 @@ export async function runHybridCells(env: HybridEnv, cells: readonly { a: Client
   return results;
 }
 
-/** Hybrid cells whose measurement differs from `expectHybrid`, one line each. */
+/**
+ * Hybrid cells whose measurement differs from `expectHybrid`, one line each.
+ * The ICE-agent exception of (b) applies (see `meetsExpectation`): with TURN
+ * configured, libjuice may nominate a relay pair where a direct one exists;
+ * such cells are shown as `relay†`. Moving them to direct is an open gap of
+ * the hybrid mode (it only falls forward from the tunnel, not from relay).
+ */
 export function hybridDifferences(results: readonly HybridCellResult[]): string[] {
-  return results.filter((r) => r.measured !== r.expected).map((r) => `hybrid ${r.a}→${r.b}: expected ${r.expected}, measured ${r.measured} (${r.reason})`);
+  return results.filter((r) => !meetsExpectation('turn', r.expected, r.measured)).map((r) => `hybrid ${r.a}→${r.b}: expected ${r.expected}, measured ${r.measured} (${r.reason})`);
 }

@@ -84,7 +84,8 @@ describe('connectivity matrix on the real-NAT testbed', () => {
     const hybrid = run.timeToConnected.map((r) => (r.measured === 'direct' ? r.p2pMs : null));
     console.log(`time to connected (${TTC_ADDED_RTT_MS} ms RTT): WebRTC offer → open ${webrtc.join(', ')} ms; hybrid dial → direct ${hybrid.join(', ')} ms`);
     expect(webrtc.every((t) => t !== null)).toBe(true);
-    expect(hybrid.every((t) => t !== null)).toBe(true);
+    // The dial time is reported, not asserted; each dial must still meet its cell's expectation (relay† allowed).
+    expect(hybridDifferences(run.timeToConnected)).toEqual([]);
     // The bound is on connection establishment (offer → data channel open);
     // the hybrid dial adds the cold sign-in to /p2p and the ICE-server fetch
     // (several TCP/HTTP round trips), reported next to it in the page.
