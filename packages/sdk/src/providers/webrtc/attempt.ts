@@ -9,7 +9,7 @@
 import type { PeerId } from '@peerlink/protocol';
 import { P2PError } from '../../contract/errors.js';
 import type { PathInfo, PathKind } from '../../contract/types.js';
-import { sdpFingerprints, signConnectionProof, verifyConnectionProof, type ProofView } from '../../identity/connection-proof.js';
+import { signConnectionProof, verifyConnectionProof, type ProofView } from '../../identity/connection-proof.js';
 import type { PeerIdentity } from '../../identity/identity.js';
 import type { Clock } from '../../session/clock.js';
 import type { SessionOptions } from '../../session/options.js';
@@ -17,13 +17,12 @@ import { SessionConnection } from '../../session/session-connection.js';
 import type { SignalPayload } from '../../signaling/messages.js';
 import { WebRtcConnection } from './connection.js';
 import { DataChannelLink, toBytes } from './data-channel-link.js';
+import { decodeProofFrame, encodeProofFrame, proofView } from './identity-proof-frame.js';
 import { Negotiator } from './negotiator.js';
 import type { ResolvedTimeouts, RtcPeerConnectionConstructor } from './options.js';
 import { selectedPath } from './path.js';
 import { SetupClock } from './setup-clock.js';
 
-/** Magic prefix of the identity proof, the first message on the reliable channel. */
-const PROOF_MAGIC = new TextEncoder().encode('PLAUTH1');
 export const RELIABLE_LABEL = 'peerlink';
 export const UNRELIABLE_LABEL = 'peerlink-unreliable';
 
@@ -216,11 +215,7 @@ export class WebRtcAttempt {
     if (this.#path === undefined || this.#remoteNonce === undefined) return;
     if (!this.#proofSent) {
       this.#proofSent = true;
-      const proof = signConnectionProof(this.#init.identity, this.#view(pc, this.#remoteNonce));
-      const message = new Uint8Array(PROOF_MAGIC.length + proof.length);
-      message.set(PROOF_MAGIC);
-      message.set(proof, PROOF_MAGIC.length);
-      reliable.send(message);
+      reliable.send(encodeProofFrame(signConnectionProof(this.#init.identity, this.#view(pc, this.#remoteNonce))));
     }
     if (this.#remoteProof !== undefined && !this.#verified) this.#verify(pc, this.#remoteNonce, this.#remoteProof);
   }
@@ -229,11 +224,11 @@ export class WebRtcAttempt {
     const bytes = toBytes(data);
     if (bytes === undefined || this.#settled && this.#connection === undefined) return;
     if (this.#verified) return this.#link?.events?.receive('reliable', bytes);
-    const isProof = bytes.length === PROOF_MAGIC.length + 64 && PROOF_MAGIC.every((b, i) => bytes[i] === b);
-    if (!isProof || this.#remoteProof !== undefined) {
+    const proof = decodeProofFrame(bytes);
+    if (proof === undefined || this.#remoteProof !== undefined) {
       return this.fail(new P2PError('AUTHENTICATION_FAILED', 'the peer sent no identity proof', { reason: 'identity-proof-missing' }));
     }
-    this.#remoteProof = bytes.slice(PROOF_MAGIC.length);
+    this.#remoteProof = proof;
     void this.#progress();
   }
 
@@ -268,15 +263,8 @@ export class WebRtcAttempt {
   }
 
   #view(pc: RTCPeerConnection, remoteNonce: string): ProofView {
-    return {
-      sid: this.#init.sid,
-      localPeerId: this.#init.identity.peerId,
-      remotePeerId: this.#init.remotePeerId,
-      localFingerprints: sdpFingerprints(pc.localDescription?.sdp ?? ''),
-      remoteFingerprints: sdpFingerprints(pc.remoteDescription?.sdp ?? ''),
-      localNonce: this.#init.localNonce,
-      remoteNonce,
-    };
+    const init = this.#init;
+    return proofView(pc, { sid: init.sid, localPeerId: init.identity.peerId, remotePeerId: init.remotePeerId, localNonce: init.localNonce }, remoteNonce);
   }
 
   async #refreshPath(): Promise<void> {
