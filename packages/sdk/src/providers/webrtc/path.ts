@@ -17,8 +17,10 @@ interface StatsEntry {
 }
 
 /**
- * host/srflx/prflx on our side → `direct` (reason `ice-<local>-<remote>`),
- * relay → `relay` (`turn-relay`, or `relay-only-policy` when forced).
+ * A relay candidate on either end → `relay` (`turn-relay`, `peer-turn-relay`
+ * when only the remote end is relayed, or `relay-only-policy` when forced);
+ * otherwise `direct` (reason `ice-<local>-<remote>`): the media crosses a TURN
+ * server whenever either side sends through one.
  * Undefined when no pair is selected yet.
  */
 export async function selectedPath(pc: RTCPeerConnection, relayOnly: boolean): Promise<PathInfo | undefined> {
@@ -40,6 +42,7 @@ export async function selectedPath(pc: RTCPeerConnection, relayOnly: boolean): P
   if (local === undefined) return undefined;
   const types = remote === undefined ? { local } : { local, remote };
   if (local === 'relay') return { kind: 'relay', reason: relayOnly ? 'relay-only-policy' : 'turn-relay', ...types };
+  if (remote === 'relay') return { kind: 'relay', reason: 'peer-turn-relay', ...types };
   return { kind: 'direct', reason: `ice-${local}-${remote ?? 'unknown'}`, ...types };
 }
 
