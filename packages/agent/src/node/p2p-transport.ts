@@ -8,6 +8,7 @@
  */
 import { P2pSignalingClient, WebRtcProvider, type P2PConnection, type P2PListener, type PathInfo, type PeerIdentity, type RtcPeerConnectionConstructor } from '@peerlink/sdk';
 import { backoffDelay, type BackoffOptions } from '../core/backoff.js';
+import { StateTracker } from '../core/state-tracker.js';
 import { WakeableSleep } from '../core/wakeable-sleep.js';
 import type { AgentTransport, TransportState, TransportStatus } from '../transport.js';
 
@@ -40,22 +41,17 @@ export function deviceSignalingToken(deviceId: string, credential: string): stri
 export class P2pTransport implements AgentTransport {
   readonly kind = 'p2p' as const;
   readonly #init: P2pTransportInit;
-  readonly #now: () => number;
-  #state: TransportState = 'offline';
-  #reason = 'not started';
-  #since: number;
+  readonly #status: StateTracker<TransportState>;
   #connects = 0;
   #attempt = 0;
   #signaling: P2pSignalingClient | undefined;
   #listener: P2PListener | undefined;
   readonly #sleeper = new WakeableSleep();
-  #stopped = false;
   #loop: Promise<void> | undefined;
 
   constructor(init: P2pTransportInit) {
     this.#init = init;
-    this.#now = init.now ?? Date.now;
-    this.#since = this.#now();
+    this.#status = new StateTracker<TransportState>(init.now ?? Date.now, 'offline', 'not started', 'stopped');
   }
 
   start(onConnection: (connection: P2PConnection, path: PathInfo) => void): void {
@@ -81,13 +77,12 @@ export class P2pTransport implements AgentTransport {
   }
 
   status(): TransportStatus {
-    const state = this.#state === 'online' && this.#signaling?.connected === false ? 'connecting' : this.#state;
-    return { kind: 'p2p', state, reason: state === this.#state ? this.#reason : 'signaling reconnecting', connects: this.#connects, since: this.#since, rttMs: undefined, serverPorts: {} };
+    const state = this.#status.state === 'online' && this.#signaling?.connected === false ? 'connecting' : this.#status.state;
+    return { kind: 'p2p', state, reason: state === this.#status.state ? this.#status.reason : 'signaling reconnecting', connects: this.#connects, since: this.#status.since, rttMs: undefined, serverPorts: {} };
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    this.#set('stopped', 'stopped');
+    this.#status.stop('stopped');
     await this.#listener?.close();
     this.#sleeper.wake();
     await this.#loop;
@@ -95,8 +90,8 @@ export class P2pTransport implements AgentTransport {
 
   async #run(onConnection: (connection: P2PConnection, path: PathInfo) => void): Promise<void> {
     const init = this.#init;
-    while (!this.#stopped) {
-      this.#set('connecting', this.#attempt === 0 ? 'connecting' : `retry ${this.#attempt}`);
+    while (!this.#status.stopped) {
+      this.#status.set('connecting', this.#attempt === 0 ? 'connecting' : `retry ${this.#attempt}`);
       try {
         const signaling = await P2pSignalingClient.connect({
           url: init.signalingUrl,
@@ -114,31 +109,25 @@ export class P2pTransport implements AgentTransport {
         try {
           const listener = await provider.listen();
           this.#listener = listener;
-          if (this.#stopped) await listener.close();
+          if (this.#status.stopped) await listener.close();
           this.#attempt = 0;
           this.#connects++;
-          this.#set('online', 'listening');
+          this.#status.set('online', 'listening');
           for await (const connection of listener) onConnection(connection, connection.path);
         } finally {
           this.#listener = undefined;
           this.#signaling = undefined;
           // Connections already accepted keep their own peer connections; closing the provider ends them, so only stop signaling here.
-          if (this.#stopped) await provider.close();
+          if (this.#status.stopped) await provider.close();
           signaling.close();
         }
-        if (this.#stopped) break;
-        this.#set('offline', 'listener closed');
+        if (this.#status.stopped) break;
+        this.#status.set('offline', 'listener closed');
       } catch (err) {
-        if (this.#stopped) break;
-        this.#set('offline', err instanceof Error ? err.message : String(err));
+        if (this.#status.stopped) break;
+        this.#status.set('offline', err instanceof Error ? err.message : String(err));
       }
       await this.#sleeper.sleep(backoffDelay(this.#attempt++, (init.random ?? Math.random)(), init.backoff));
     }
-  }
-
-  #set(state: TransportState, reason: string): void {
-    if (this.#state !== state) this.#since = this.#now();
-    this.#state = this.#stopped ? 'stopped' : state;
-    this.#reason = reason;
   }
 }

@@ -7,6 +7,7 @@
 import type { PeerIdentity, P2PConnection, PathInfo, SessionOptions } from '@peerlink/sdk';
 import WebSocket from 'ws';
 import { backoffDelay, type BackoffOptions } from '../core/backoff.js';
+import { StateTracker } from '../core/state-tracker.js';
 import { WakeableSleep } from '../core/wakeable-sleep.js';
 import type { AgentTransport, TransportState, TransportStatus } from '../transport.js';
 import {
@@ -49,23 +50,18 @@ export function tunnelUrl(gatewayUrl: string, path: string): URL {
 export class TunnelTransport implements AgentTransport {
   readonly kind = 'tunnel' as const;
   readonly #init: TunnelTransportInit;
-  readonly #now: () => number;
-  #state: TransportState = 'offline';
-  #reason = 'not started';
-  #since: number;
+  readonly #status: StateTracker<TransportState>;
   #connects = 0;
   #attempt = 0;
   #connection: P2PConnection | undefined;
   #ws: WebSocket | undefined;
   #serverPorts: Record<string, number | null> = {};
   readonly #sleeper = new WakeableSleep();
-  #stopped = false;
   #loop: Promise<void> | undefined;
 
   constructor(init: TunnelTransportInit) {
     this.#init = init;
-    this.#now = init.now ?? Date.now;
-    this.#since = this.#now();
+    this.#status = new StateTracker<TransportState>(init.now ?? Date.now, 'offline', 'not started', 'stopped');
   }
 
   start(onConnection: (connection: P2PConnection, path: PathInfo) => void): void {
@@ -80,12 +76,11 @@ export class TunnelTransport implements AgentTransport {
   }
 
   status(): TransportStatus {
-    return { kind: 'tunnel', state: this.#state, reason: this.#reason, connects: this.#connects, since: this.#since, rttMs: this.#connection?.stats().rttMs, serverPorts: { ...this.#serverPorts } };
+    return { kind: 'tunnel', state: this.#status.state, reason: this.#status.reason, connects: this.#connects, since: this.#status.since, rttMs: this.#connection?.stats().rttMs, serverPorts: { ...this.#serverPorts } };
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    this.#set('stopped', 'stopped');
+    this.#status.stop('stopped');
     await this.#connection?.close('agent stopping');
     this.#ws?.terminate();
     this.#sleeper.wake();
@@ -93,23 +88,23 @@ export class TunnelTransport implements AgentTransport {
   }
 
   async #run(onConnection: (connection: P2PConnection, path: PathInfo) => void): Promise<void> {
-    while (!this.#stopped) {
-      this.#set('connecting', this.#attempt === 0 ? 'connecting' : `retry ${this.#attempt}`);
+    while (!this.#status.stopped) {
+      this.#status.set('connecting', this.#attempt === 0 ? 'connecting' : `retry ${this.#attempt}`);
       try {
         const connection = await this.#connectOnce();
         this.#attempt = 0;
         this.#connects++;
         this.#connection = connection;
-        this.#set('online', 'tunnel-mode');
+        this.#status.set('online', 'tunnel-mode');
         const closed = new Promise<string>((resolve) => connection.on('closed', ({ reason }) => resolve(reason)));
         onConnection(connection, connection.path);
         const reason = await closed;
         this.#connection = undefined;
-        if (this.#stopped) break;
-        this.#set('offline', `session closed: ${reason}`);
+        if (this.#status.stopped) break;
+        this.#status.set('offline', `session closed: ${reason}`);
       } catch (err) {
-        if (this.#stopped) break;
-        this.#set('offline', err instanceof Error ? err.message : String(err));
+        if (this.#status.stopped) break;
+        this.#status.set('offline', err instanceof Error ? err.message : String(err));
       }
       await this.#sleeper.sleep(backoffDelay(this.#attempt++, (this.#init.random ?? Math.random)(), this.#init.backoff));
     }
@@ -143,12 +138,6 @@ export class TunnelTransport implements AgentTransport {
     } finally {
       clearTimeout(timeout);
     }
-  }
-
-  #set(state: TransportState, reason: string): void {
-    if (this.#state !== state) this.#since = this.#now();
-    this.#state = this.#stopped ? 'stopped' : state;
-    this.#reason = reason;
   }
 }
 
