@@ -12,23 +12,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readAll, writeAll } from '@peerlink/sdk';
 import type { BrowserRunInput, BrowserRunResult } from './browser/entry.js';
 import { nodePeer, startP2pGateway, type NodePeer, type P2pGateway } from './support.js';
+import { CHROMIUM_BASE_ARGS, CHROMIUM_PATH } from '../support/chromium.js';
 
-const CHROMIUM = process.env.PEERLINK_CHROMIUM ?? '/usr/bin/chromium';
-/** DESIGN.md §5, plus real host candidates instead of mDNS names (libdatachannel does not resolve `.local`). */
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
-];
+const CHROMIUM = CHROMIUM_PATH;
+/** Plus real host candidates instead of mDNS names (libdatachannel does not resolve `.local`). */
+const ARGS = [...CHROMIUM_BASE_ARGS, '--disable-features=WebRtcHideLocalIpsWithMdns'];
 
 let gw: P2pGateway;
 let browser: Browser;

@@ -10,6 +10,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { build } from 'vite';
 import { createGateway, loadGatewayConfig, type Gateway } from '@peerlink/gateway';
 import type { CallClientSnapshot, MediaStatsSummary } from '@peerlink/sdk/calls';
+import { CHROMIUM_BASE_ARGS, CHROMIUM_PATH } from '../support/chromium.js';
 
 /** The web app's debug hook (apps/web/src/app/debug.ts), as the tests see it. */
 interface PeerlinkDebugHook {
@@ -25,23 +26,10 @@ declare global {
 }
 
 const WEB_ROOT = join(import.meta.dirname, '..', '..', 'apps', 'web');
-const CHROMIUM = process.env.PEERLINK_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM = CHROMIUM_PATH;
 
-/** DESIGN.md §5: fake camera/mic without prompts; loopback ICE candidates. */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-  '--autoplay-policy=no-user-gesture-required',
-];
+/** Plus autoplay of remote media without a user gesture. */
+export const CHROMIUM_ARGS = [...CHROMIUM_BASE_ARGS, '--autoplay-policy=no-user-gesture-required'];
 
 export interface WebStackOptions {
   /** Gateway ring timeout in ms (the gateway's minimum is 1000). */
