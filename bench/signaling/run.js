@@ -1,7 +1,7 @@
 // `npm run bench:signaling`: the gateway's Socket.IO relay against a bare
 // Socket.IO forwarder, both measured in this run, each in its own process.
 // Prints a JSON report and a Markdown table for docs/BENCHMARKS.md.
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
@@ -13,6 +13,11 @@ import { gatewayTarget, seqOf, signalMessage } from './gateway-target.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 5000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+// BENCH_PIN=1: the load generator (this process) on CPU 1, each server on CPU 0
+// (taskset), so the measured tail is the server's, not CPU contention between them.
+const PIN = process.env.BENCH_PIN === '1';
+const pin = (pid, cpu) => execFileSync('taskset', ['-a', '-cp', String(cpu), String(pid)], { stdio: 'ignore' });
+if (PIN) pin(process.pid, 1);
 
 async function startServer(script, env = {}) {
   const child = fork(join(here, script), [], {
@@ -20,6 +25,7 @@ async function startServer(script, env = {}) {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     env: { ...process.env, ...env },
   });
+  if (PIN) pin(child.pid, 0);
   // The first stdout line carrying `port` is the server's info; other lines
   // (e.g. a log line written before it) are passed through to stderr.
   const info = await new Promise((resolve, reject) => {
