@@ -69,9 +69,25 @@ function bindUdp(address: string, port: number): Promise<UdpSocket> {
   });
 }
 
+/** With `port: 0`, how many ephemeral ports are tried before giving up (UDP picks one; TCP must get the same number). */
+export const EPHEMERAL_PORT_ATTEMPTS = 10;
+
 /** Starts a TURN server. Throws `TURN_ERR_INVALID_OPTIONS` (e.g. no secret) before binding anything. */
 export async function createTurnServer(options: TurnServerOptions): Promise<TurnServerHandle> {
   const opts = resolveTurnServerOptions(options);
+  // Port 0: the kernel picks a free UDP port, but the TCP listener must take
+  // the same number, which another socket may hold; then try a new port.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts);
+    } catch (error) {
+      const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+      if (opts.port !== 0 || !inUse || attempt >= EPHEMERAL_PORT_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function startOnce(opts: ResolvedTurnServerOptions): Promise<TurnServerHandle> {
   const relayBindIp = opts.relayAddress ?? opts.listenAddress;
   const relayIp = opts.externalIp ?? (WILDCARDS.has(relayBindIp) ? defaultExternalIp() : relayBindIp);
   const udp = await bindUdp(opts.listenAddress, opts.port);
