@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { Agent, loadOrCreateIdentity, parseAgentConfig, startMonitorApi, TunnelForwarder, type MonitorApi } from '@peerlink/agent';
@@ -58,4 +59,24 @@ export function exchange(port: number, data: Uint8Array): Promise<Buffer> {
     socket.on('close', () => resolve(Buffer.concat(chunks)));
     socket.end(data);
   });
+}
+
+/**
+ * Writes `mib` MiB of patterned bytes (each MiB tagged with its index) to
+ * 127.0.0.1:`port` with backpressure, ends the write side and returns the
+ * sha256 the receiving sink must report, plus the socket (still open for reading).
+ */
+export async function sendHashedBulk(port: number, mib: number): Promise<{ digest: string; socket: Socket }> {
+  const chunk = Buffer.alloc(1 << 20);
+  for (let i = 0; i < chunk.length; i++) chunk[i] = (i * 2654435761) >>> 24;
+  const expected = createHash('sha256');
+  const socket = connect(port, '127.0.0.1');
+  await new Promise<void>((r) => socket.once('connect', () => r()));
+  for (let i = 0; i < mib; i++) {
+    chunk[0] = i;
+    expected.update(chunk);
+    if (!socket.write(Buffer.from(chunk))) await new Promise((r) => socket.once('drain', r));
+  }
+  socket.end();
+  return { digest: expected.digest('hex'), socket };
 }

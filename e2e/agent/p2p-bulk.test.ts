@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { echo, startTcpService, until, type TcpService } from './harness.js';
-import { exchange } from './agent-helpers.js';
+import { exchange, sendHashedBulk } from './agent-helpers.js';
 import { agentPaths, freePort, kernelQueuedBytes, startClient, startP2pWorld, type Client, type P2pWorld } from './p2p-world.js';
 
 /** The slow stream's blob: what the echo service sends back toward a reader that never reads. */
@@ -106,20 +106,10 @@ describe.each(modes)('$mode mode, p2p working', ({ mode, tunnelPorts }) => {
 
   it('moves 100 MB byte-exact (sha256) over the p2p connection', async () => {
     await withClient('sink', async (client) => {
-      const chunk = Buffer.alloc(1 << 20);
-      for (let i = 0; i < chunk.length; i++) chunk[i] = (i * 2654435761) >>> 24;
-      const expected = createHash('sha256');
       const before = sinkDigests.length;
-      const socket = connect(client.port, '127.0.0.1');
-      await new Promise<void>((r) => socket.once('connect', () => r()));
-      for (let i = 0; i < 100; i++) {
-        chunk[0] = i;
-        expected.update(chunk);
-        if (!socket.write(Buffer.from(chunk))) await new Promise((r) => socket.once('drain', r));
-      }
-      socket.end();
+      const { digest, socket } = await sendHashedBulk(client.port, 100);
       await until(() => sinkDigests.length > before, 30_000, 'sink connection');
-      expect(await sinkDigests[before]).toBe(expected.digest('hex'));
+      expect(await sinkDigests[before]).toBe(digest);
       socket.destroy();
       await until(() => client.events.some((e) => e.type === 'stream-closed'), 10_000, 'bulk stream closed');
       expect(client.events.find((e) => e.type === 'stream-closed')).toMatchObject({ path: 'direct', bytesIn: 100 << 20 });

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { connect, createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevice, echo, register, startTcpService, startTestGateway, tempDir, until, type TcpService, type TestGateway } from './harness.js';
-import { exchange, startAgent, startForwarder, type RunningAgent } from './agent-helpers.js';
+import { exchange, sendHashedBulk, startAgent, startForwarder, type RunningAgent } from './agent-helpers.js';
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
 let gw: TestGateway;
@@ -86,20 +86,10 @@ describe('tunnel data path', () => {
   it('moves 100 MB byte-exact (sha256) through /tunnel/client', async () => {
     const fwd = await startForwarder(gw.url, owner, 'cam-bulk', 'sink');
     try {
-      const chunk = Buffer.alloc(1 << 20);
-      for (let i = 0; i < chunk.length; i++) chunk[i] = (i * 2654435761) >>> 24;
-      const expected = createHash('sha256');
       const before = sinkDigests.length;
-      const socket = connect(fwd.port, '127.0.0.1');
-      await new Promise<void>((r) => socket.once('connect', () => r()));
-      for (let i = 0; i < 100; i++) {
-        chunk[0] = i;
-        expected.update(chunk);
-        if (!socket.write(Buffer.from(chunk))) await new Promise((r) => socket.once('drain', r));
-      }
-      socket.end();
+      const { digest, socket } = await sendHashedBulk(fwd.port, 100);
       await until(() => sinkDigests.length > before, 30_000, 'sink connection');
-      expect(await sinkDigests[before]).toBe(expected.digest('hex'));
+      expect(await sinkDigests[before]).toBe(digest);
       socket.destroy();
     } finally {
       await fwd.forwarder.stop();
