@@ -31,12 +31,13 @@ describe('/p2p signaling namespace', () => {
   let http: HttpServer;
   let io: Server;
   let url: string;
+  let handle: ReturnType<typeof attachP2pSignaling>;
   const sockets: Socket[] = [];
 
   async function start(deps: Partial<P2pSignalingDeps> = {}): Promise<void> {
     http = createServer();
     io = new Server(http);
-    attachP2pSignaling(io, { tokens, ...deps });
+    handle = attachP2pSignaling(io, { tokens, ...deps });
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   }
@@ -148,7 +149,8 @@ describe('/p2p signaling namespace', () => {
     const a2 = await client('u1');
     expect(await registerAs(a2, pa)).toBe('registered');
     a2.close();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The id is free once the gateway has processed the disconnect.
+    while (handle.registeredPeers > 0) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(await registerAs(other, pa)).toBe('registered');
   });
 
