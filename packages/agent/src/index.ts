@@ -13,4 +13,4 @@ export { P2pTransport, deviceSignalingToken, type P2pTransportInit } from './nod
 export { HybridForwarder, type HybridForwarderInit, type HybridEvent, type HybridPath } from './node/hybrid-forwarder.js';
 export { overallQuality, type PathSample } from './core/quality.js';
 export { agentStatus, agentQuality } from './node/monitor-api.js';
-export { withEncodedIceCredentials } from './node/rtc-credentials.js';
+export { loadNodeRtc, withEncodedIceCredentials } from './node/rtc-credentials.js';

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { Agent, loadAgentConfig, loadOrCreateIdentity, splitHostPort, startMonitorApi, withEncodedIceCredentials } from '@peerlink/agent';
-import type { RtcPeerConnectionConstructor } from '@peerlink/sdk';
+import { Agent, loadAgentConfig, loadOrCreateIdentity, splitHostPort, startMonitorApi, loadNodeRtc } from '@peerlink/agent';
 
 /** `peerlink agent --config agent.json`: the device agent and its local monitoring API. */
 export function registerAgent(program: Command): void {
@@ -12,10 +11,7 @@ export function registerAgent(program: Command): void {
       const config = await loadAgentConfig(flags.config);
       const identity = await loadOrCreateIdentity(config.key_file);
       // p2p and hybrid modes accept WebRTC connections through node-datachannel.
-      const rtc =
-        config.agent.connection_mode === 'tunnel'
-          ? undefined
-          : withEncodedIceCredentials((await import('node-datachannel/polyfill')).RTCPeerConnection as unknown as RtcPeerConnectionConstructor);
+      const rtc = config.agent.connection_mode === 'tunnel' ? undefined : await loadNodeRtc();
       const agent = new Agent({ config, identity, ...(rtc !== undefined ? { rtc } : {}) });
       agent.start();
       const { host, port } = splitHostPort(config.local_api);

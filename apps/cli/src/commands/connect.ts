@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { HybridForwarder, TunnelForwarder, withEncodedIceCredentials, type ForwardSpec } from '@peerlink/agent';
-import { iceServersFromGateway, isPeerId, type PeerId, type RtcPeerConnectionConstructor } from '@peerlink/sdk';
+import { HybridForwarder, loadNodeRtc, TunnelForwarder, type ForwardSpec } from '@peerlink/agent';
+import { iceServersFromGateway, isPeerId, type PeerId } from '@peerlink/sdk';
 
 interface ConnectFlags {
   forward: string[];
@@ -27,7 +27,6 @@ async function runP2p(deviceId: string, flags: ConnectFlags, token: string, mode
   if (!(iceTimeoutS > 0 && iceTimeoutS <= 300)) throw new Error(`--ice-timeout must be seconds in (0, 300], got "${flags.iceTimeout}"`);
   const p2pRetryS = Number(flags.p2pRetry);
   if (!(p2pRetryS >= 0.1 && p2pRetryS <= 300)) throw new Error(`--p2p-retry must be seconds in [0.1, 300], got "${flags.p2pRetry}"`);
-  const { RTCPeerConnection } = await import('node-datachannel/polyfill');
   const forwards = flags.forward.map(parseForward);
   const forwarder = new HybridForwarder({
     mode,
@@ -36,7 +35,7 @@ async function runP2p(deviceId: string, flags: ConnectFlags, token: string, mode
     deviceId,
     peerId: await devicePeerId(flags.gateway, token, deviceId),
     forwards,
-    rtc: withEncodedIceCredentials(RTCPeerConnection as unknown as RtcPeerConnectionConstructor),
+    rtc: await loadNodeRtc(),
     iceServers: iceServersFromGateway(flags.gateway, token),
     iceTimeoutMs: Math.round(iceTimeoutS * 1000),
     // Fall forward: an attempt starts at most this long after the previous one failed.

@@ -27,3 +27,13 @@ export function withEncodedIceCredentials(rtc: RtcPeerConnectionConstructor): Rt
     },
   });
 }
+
+/**
+ * The `RTCPeerConnection` every Node composition root should use: node-datachannel's
+ * polyfill (loaded on demand, so tunnel-only processes never load the native
+ * module), wrapped by {@link withEncodedIceCredentials}.
+ */
+export async function loadNodeRtc(): Promise<RtcPeerConnectionConstructor> {
+  const { RTCPeerConnection } = await import('node-datachannel/polyfill');
+  return withEncodedIceCredentials(RTCPeerConnection as unknown as RtcPeerConnectionConstructor);
+}
