@@ -1,34 +1,70 @@
 // `npm run bench:p2p`: WebRtcProvider (our session, identity proof and the
-// gateway's /p2p signaling) against bare node-datachannel, Node↔Node on
-// loopback, in the same run. Connection setup time (median/p95 of N) and
-// stream throughput (MiB/s over BENCH_P2P_MIB). JSON report + Markdown table.
+// gateway's /p2p signaling) against bare node-datachannel (native API, one
+// data channel), Node↔Node on loopback, in the same run. Every peer runs in
+// its own process (ours: ours-peer.js ×2, bare: bare-peer.js ×2), so no side
+// shares an event loop with the other; this process runs the gateway and
+// relays the bare pair's signals. Modes alternate round by round (the order
+// flips each round) so load hits both alike.
+//   BENCH_P2P_MIB     MiB per transfer (default 256)
+//   BENCH_P2P_SETUPS  connection setups per mode and round (default 20)
+//   BENCH_P2P_ROUNDS  rounds (default 3)
+//   BENCH_P2P_MODES   comma list: bare,ours (default both)
+//   BENCH_NODE_ARGS   extra node flags for the peers (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof)
+// Prints a JSON report, then a Markdown table (median over rounds).
+import { fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nodeDataChannel from 'node-datachannel';
-import { RTCPeerConnection } from 'node-datachannel/polyfill';
-import { Server } from 'socket.io';
-import { io } from 'socket.io-client';
-import { attachP2pSignaling, createGateway, loadGatewayConfig, TokenService } from '@peerlink/gateway';
-import { createEd25519Identity, P2pSignalingClient, WebRtcProvider, writeAll } from '@peerlink/sdk';
-import { barePair, bareThroughput } from './bare.js';
+import { fileURLToPath } from 'node:url';
+import { createGateway, loadGatewayConfig } from '@peerlink/gateway';
+import { cpuMs } from '../tunnel/cpu.js';
+import { threadCpuMs, threadDelta } from './threads.js';
 
+const MIB = Number(process.env.BENCH_P2P_MIB ?? 256);
 const SETUPS = Number(process.env.BENCH_P2P_SETUPS ?? 20);
-const MIB = Number(process.env.BENCH_P2P_MIB ?? 64);
+const ROUNDS = Number(process.env.BENCH_P2P_ROUNDS ?? 3);
+const MODES = (process.env.BENCH_P2P_MODES ?? 'bare,ours').split(',');
 const TOTAL = MIB * 1024 * 1024;
-
-/** Reads a stream to its end counting bytes (like the bare receiver: no buffering of the whole transfer). */
-async function countAll(stream) {
-  let n = 0;
-  for (const reader = stream.readable.getReader(); ; ) {
-    const { done, value } = await reader.read();
-    if (done) return n;
-    n += value.length;
-  }
-}
-
+const here = fileURLToPath(new URL('.', import.meta.url));
+const load = () => loadavg().map((n) => +n.toFixed(2));
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
-const round = (x) => Math.round(x * 10) / 10;
+const median = (xs) => (xs.length % 2 === 1 ? quantile(xs, 0.5) : (quantile(xs, 0.5) + quantile(xs, 0.49)) / 2);
+const round1 = (x) => Math.round(x * 10) / 10;
+
+/** A peer process; `ask` sends a command and resolves with its reply; `events` yields the rest. */
+function peer(script, name) {
+  const source = process.env.BENCH_P2P_SOURCE === '1';
+  const execArgv = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = source
+    ? fork(join(here, 'from-source.js'), [join('bench/p2p', script)], { execArgv })
+    : fork(join(here, script), [], { execArgv });
+  const pending = new Map();
+  const waiters = new Map();
+  let next = 0;
+  let onSignal = () => {};
+  const up = new Promise((resolve) => waiters.set('up', resolve));
+  child.on('message', (m) => {
+    if (m.type === 'reply') {
+      pending.get(m.id)?.(m);
+      pending.delete(m.id);
+    } else if (m.type === 'signal') onSignal(m.payload);
+    else {
+      waiters.get(m.type)?.(m);
+      waiters.delete(m.type);
+    }
+  });
+  child.on('exit', (code, signal) => {
+    if (code !== 0) console.error(`${name} exited with ${code ?? signal}`);
+  });
+  return {
+    name, pid: child.pid, up,
+    ask: (cmd, body = {}) => new Promise((resolve) => (pending.set(++next, resolve), child.send({ cmd, id: next, ...body }))),
+    event: (type) => new Promise((resolve) => waiters.set(type, resolve)),
+    tell: (m) => child.send(m),
+    relayTo: (other) => (onSignal = (payload) => other.tell({ cmd: 'signal', payload })),
+    quit: () => new Promise((resolve) => (child.once('exit', resolve), child.send({ cmd: 'quit' }))),
+  };
+}
 
 async function startGateway() {
   const dataDir = await mkdtemp(join(tmpdir(), 'peerlink-bench-p2p-'));
@@ -38,94 +74,90 @@ async function startGateway() {
   const url = `http://127.0.0.1:${port}`;
   const res = await fetch(`${url}/api/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'bench-password-1' }) });
   const { token } = await res.json();
-  // Until server.ts attaches /p2p itself, attach it on a second Socket.IO path of the same server.
-  const probe = io(`${url}/p2p`, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
-  const served = await new Promise((resolve) => (probe.once('connect', () => resolve(true)), probe.once('connect_error', () => resolve(false))));
-  probe.close();
-  let extra;
-  let path = '/socket.io';
-  if (!served) {
-    path = '/p2p-bench.io';
-    extra = new Server(gateway.app.server, { path, serveClient: false, destroyUpgrade: false });
-    attachP2pSignaling(extra, { tokens: new TokenService({ secret: gateway.secrets.jwtSecret }) });
-  }
-  return {
-    url, path, token,
-    async stop() {
-      extra?.disconnectSockets(true);
-      extra?.engine.close();
-      await gateway.close('bench done');
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
+  return { info: { url, path: '/socket.io', token }, stop: async () => (await gateway.close('bench done'), await rm(dataDir, { recursive: true, force: true })) };
 }
 
-async function ourPeer(gw) {
-  const signaling = await P2pSignalingClient.connect({ url: gw.url, path: gw.path, token: gw.token, transports: ['websocket'] });
-  const provider = new WebRtcProvider({ identity: createEd25519Identity(), signaling, rtc: RTCPeerConnection });
-  await provider.register();
-  return { provider, close: async () => (await provider.close(), signaling.close()) };
-}
-
-async function ours(gw) {
-  const [a, b] = [await ourPeer(gw), await ourPeer(gw)];
-  const listener = await b.provider.listen();
+/** Sets up and tears down SETUPS connections, then one more carrying TOTAL bytes dialer → listener. */
+async function measure(pair) {
+  const { dialer, listener, target } = pair;
   const setups = [];
   const phases = [];
-  for (let i = 0; i < SETUPS; i++) {
-    const started = performance.now();
-    const [ab, ba] = await Promise.all([a.provider.connect(b.provider.localPeerId), listener.accept()]);
-    setups.push(performance.now() - started);
-    phases.push(ab.stats().setup);
-    await ab.close('next');
-    await ba.close('next');
-  }
-  const [ab, ba] = await Promise.all([a.provider.connect(b.provider.localPeerId), listener.accept()]);
-  const data = new Uint8Array(TOTAL).fill(7);
-  const started = performance.now();
-  const stream = await ab.openStream();
-  const reading = ba.acceptStream().then(countAll);
-  await writeAll(stream, data, 64 * 1024);
-  const got = await reading;
-  const ms = performance.now() - started;
-  if (got !== TOTAL) throw new Error(`received ${got} of ${TOTAL} bytes`);
-  await ab.close('done');
-  await a.close();
-  await b.close();
-  const mean = (k) => phases.reduce((s, p) => s + p[k], 0) / phases.length;
-  return { setups, throughputMs: ms, phases: Object.fromEntries(['signalingMs', 'iceMs', 'dtlsMs', 'identityMs', 'sessionMs'].map((k) => [k, round(mean(k))])) };
-}
-
-async function bare() {
-  const setups = [];
-  for (let i = 0; i < SETUPS; i++) {
-    const started = performance.now();
-    const pair = await barePair();
-    setups.push(performance.now() - started);
-    pair.close();
-  }
-  const pair = await barePair();
-  const throughputMs = await bareThroughput(pair, TOTAL);
-  pair.close();
-  return { setups, throughputMs };
-}
-
-const gw = await startGateway();
-try {
-  const b = await bare();
-  const o = await ours(gw);
-  const summary = (r) => ({ setupMedianMs: round(quantile(r.setups, 0.5)), setupP95Ms: round(quantile(r.setups, 0.95)), throughputMiBps: round(MIB / (r.throughputMs / 1000)) });
-  const report = {
-    date: new Date().toISOString(), node: process.version, cpus: cpus().length, setups: SETUPS, mib: MIB,
-    bare: summary(b), ours: { ...summary(o), meanPhasesMs: o.phases },
+  const connect = async () => {
+    const accepted = listener.ask('listen');
+    const dialed = await dialer.ask('dial', { peerId: target });
+    await accepted;
+    return dialed;
   };
-  report.ratio = { throughput: round((report.ours.throughputMiBps / report.bare.throughputMiBps) * 100) / 100, setupExtraMs: round(report.ours.setupMedianMs - report.bare.setupMedianMs) };
+  for (let i = 0; i < SETUPS; i++) {
+    const r = await connect();
+    setups.push(r.ms);
+    if (r.phases) phases.push(r.phases);
+    await Promise.all([dialer.ask('close'), listener.ask('close')]);
+  }
+  await connect();
+  const received = listener.event('received');
+  await listener.ask('receive', { total: TOTAL });
+  const cpu0 = cpuMs([dialer.pid, listener.pid]);
+  const threads0 = [threadCpuMs(dialer.pid), threadCpuMs(listener.pid)];
+  const started = performance.now();
+  void dialer.ask('send', { total: TOTAL });
+  const { bytes } = await received;
+  const ms = performance.now() - started;
+  const cpu = cpuMs([dialer.pid, listener.pid]) - cpu0;
+  const threads = { sender: threadDelta(threads0[0], threadCpuMs(dialer.pid)), receiver: threadDelta(threads0[1], threadCpuMs(listener.pid)) };
+  if (bytes !== TOTAL) throw new Error(`${pair.name}: received ${bytes} of ${TOTAL} bytes`);
+  await Promise.all([dialer.ask('close'), listener.ask('close')]);
+  const mean = (k) => round1(phases.reduce((s, p) => s + p[k], 0) / Math.max(1, phases.length));
+  return {
+    setupMedianMs: round1(median(setups)), setupP95Ms: round1(quantile(setups, 0.95)),
+    throughputMiBps: round1(MIB / (ms / 1000)), cpuMsPerGiB: Math.round((cpu / MIB) * 1024), threadCpuMs: threads,
+    ...(phases.length > 0 ? { meanPhasesMs: Object.fromEntries(['signalingMs', 'iceMs', 'dtlsMs', 'identityMs', 'sessionMs'].map((k) => [k, mean(k)])) } : {}),
+    load: load(),
+  };
+}
+
+const loadAtStart = load();
+const gw = MODES.includes('ours') ? await startGateway() : undefined;
+const pairs = {};
+try {
+  if (MODES.includes('bare')) {
+    const [dialer, listener] = [peer('bare-peer.js', 'bare dialer'), peer('bare-peer.js', 'bare listener')];
+    dialer.relayTo(listener);
+    listener.relayTo(dialer);
+    await Promise.all([dialer.up, listener.up]);
+    pairs.bare = { name: 'bare', dialer, listener, target: 'listener' };
+  }
+  if (MODES.includes('ours')) {
+    const [dialer, listener] = [peer('ours-peer.js', 'ours dialer'), peer('ours-peer.js', 'ours listener')];
+    await Promise.all([dialer.up, listener.up]);
+    await dialer.ask('start', { gateway: gw.info });
+    const { peerId } = await listener.ask('start', { gateway: gw.info });
+    pairs.ours = { name: 'ours', dialer, listener, target: peerId };
+  }
+  const rounds = Object.fromEntries(Object.keys(pairs).map((k) => [k, []]));
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = r % 2 === 0 ? Object.keys(pairs) : Object.keys(pairs).reverse();
+    for (const name of order) {
+      const result = await measure(pairs[name]);
+      rounds[name].push(result);
+      console.error(`round ${r + 1} ${name}: ${result.throughputMiBps} MiB/s, setup median ${result.setupMedianMs} ms, load ${result.load.join(' ')}`);
+    }
+  }
+  const summary = Object.fromEntries(
+    Object.entries(rounds).map(([k, rs]) => [k, { throughputMiBps: median(rs.map((x) => x.throughputMiBps)), setupMedianMs: median(rs.map((x) => x.setupMedianMs)), setupP95Ms: median(rs.map((x) => x.setupP95Ms)), cpuMsPerGiB: median(rs.map((x) => x.cpuMsPerGiB)) }]),
+  );
+  const ratios = rounds.bare && rounds.ours ? rounds.ours.map((o, i) => Math.round((o.throughputMiBps / rounds.bare[i].throughputMiBps) * 100) / 100) : [];
+  const report = {
+    date: new Date().toISOString(), node: process.version, cpus: cpus().length, mib: MIB, setups: SETUPS, rounds: ROUNDS,
+    load: { start: loadAtStart, end: load() }, perRound: rounds, summary,
+    ...(ratios.length > 0 ? { ratio: { throughputPerRound: ratios, throughputMedian: Math.round(median(ratios) * 100) / 100, setupExtraMs: round1(summary.ours.setupMedianMs - summary.bare.setupMedianMs) } } : {}),
+  };
   console.log(JSON.stringify(report, null, 2));
-  console.log(`\n| | setup median (ms) | setup p95 (ms) | ${MIB} MiB stream (MiB/s) |\n|---|---|---|---|`);
-  console.log(`| bare node-datachannel (in-process signaling, 1 channel) | ${report.bare.setupMedianMs} | ${report.bare.setupP95Ms} | ${report.bare.throughputMiBps} |`);
-  console.log(`| WebRtcProvider (gateway signaling, identity proof, session) | ${report.ours.setupMedianMs} | ${report.ours.setupP95Ms} | ${report.ours.throughputMiBps} |`);
-  console.log(`\nthroughput ratio ${report.ratio.throughput}×, setup +${report.ratio.setupExtraMs} ms; mean phases ${JSON.stringify(o.phases)}`);
+  console.log(`\n| (median of ${ROUNDS} rounds) | setup median (ms) | setup p95 (ms) | ${MIB} MiB stream (MiB/s) | CPU ms/GiB (both peers) |\n|---|---|---|---|---|`);
+  const label = { bare: 'bare node-datachannel (native API, 1 channel, IPC signaling)', ours: 'WebRtcProvider (gateway signaling, identity proof, session)' };
+  for (const [k, s] of Object.entries(summary)) console.log(`| ${label[k]} | ${s.setupMedianMs} | ${s.setupP95Ms} | ${s.throughputMiBps} | ${s.cpuMsPerGiB} |`);
+  if (report.ratio) console.log(`\nthroughput ratio per round ${ratios.join(', ')} (median ${report.ratio.throughputMedian}×), setup +${report.ratio.setupExtraMs} ms; load ${loadAtStart.join(' ')} → ${report.load.end.join(' ')}`);
 } finally {
-  await gw.stop();
-  nodeDataChannel.cleanup();
+  await Promise.all(Object.values(pairs).flatMap((p) => [p.dialer.quit(), p.listener.quit()]));
+  await gw?.stop();
 }
