@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CANDIDATE_TYPES, type CandidateParseResult, type CandidateType, isHostname, isIPv4, isIPv6, parseCandidate } from './candidate.js';
+import { isCandidate } from './candidate-scan.js';
 import { GOOD_CANDIDATES } from './samples.js';
 import { MAX_CANDIDATE_LENGTH } from './limits.js';
 
@@ -184,6 +185,28 @@ describe('parseCandidate matches the reference parser', () => {
     fc.assert(fc.property(mutated, (line) => {
         expect(parseCandidate(line)).toEqual(referenceParseCandidate(line));
       }), { numRuns: 10_000 });
+  });
+
+  it('isCandidate decides exactly as the parser on real, mutated and random lines', () => {
+    fc.assert(fc.property(fc.oneof(mutated, fc.string({ maxLength: 40 })), (line) => {
+        expect(isCandidate(line)).toBe(referenceParseCandidate(line).ok);
+      }), { numRuns: 20_000 });
+  });
+
+  it('isCandidate on the edges the scanner handles itself', () => {
+    const good = GOOD_CANDIDATES[1] ?? '';
+    const cases = [
+      'candidate:', 'candidate: 1 1 udp 1 192.0.2.1 1 typ host', `${good} `, good.replace(' typ', '  typ'),
+      'candidate:1 1 UdP 1 192.0.2.1 1 typ host', 'candidate:1 1 udq 1 192.0.2.1 1 typ host',
+      'candidate:1 0 udp 1 192.0.2.1 1 typ host', 'candidate:1 257 udp 1 192.0.2.1 1 typ host', 'candidate:1 256 udp 4294967295 192.0.2.1 65535 typ host',
+      'candidate:1 1 udp 4294967296 192.0.2.1 1 typ host', 'candidate:1 1 udp 1 192.0.2.1 65536 typ host', 'candidate:1 1 udp 1 192.0.2.1 1 typ HOST',
+      'candidate:1 1 udp 1 192.0.2.1 1 typ host rport 9 raddr 192.0.2.2', 'candidate:1 1 udp 1 192.0.2.1 1 typ host generation',
+      'candidate:1 1 udp 1 192.0.2.1 1 typ host na\u0000me 1', 'candidate:1 1 udp 1 192.0.2.1 1 typ host x v\u007f',
+      `candidate:${'a'.repeat(32)} 1 udp 1 192.0.2.1 1 typ host`, `candidate:${'a'.repeat(33)} 1 udp 1 192.0.2.1 1 typ host`,
+      `${good} x ${'y'.repeat(MAX_CANDIDATE_LENGTH)}`,
+    ];
+    for (const line of cases) expect(isCandidate(line), line).toBe(referenceParseCandidate(line).ok);
+    expect(cases.filter((line) => isCandidate(line)).length).toBeGreaterThan(1);
   });
 
   it('isIPv4 on dotted strings', () => {

@@ -12,7 +12,7 @@
  * cheaper one and answers UNSURE otherwise (e.g. zod measures string limits in
  * code points; a string whose UTF-16 length fits fits either way).
  */
-import { parseCandidate } from './candidate.js';
+import { isCandidate } from './candidate-scan.js';
 import { MAX_ID_LENGTH, MAX_MID_LENGTH, MAX_MLINE_INDEX } from './limits.js';
 import type { CallIceCandidatePayload, CallSignalPayload, CandidateSignal, IceCandidateInit } from './payloads.js';
 
@@ -51,7 +51,7 @@ export function fastCandidateSignal(value: unknown): CandidateSignal | Unsure {
   if (!isShortOrNullish(sdpMid) || !isLineIndexOrNullish(sdpMLineIndex) || !isShortOrNullish(usernameFragment)) return UNSURE;
   if (candidate !== '') {
     if (sdpMid == null && sdpMLineIndex == null) return UNSURE;
-    if (!parseCandidate(candidate).ok) return UNSURE;
+    if (!isCandidate(candidate)) return UNSURE;
   }
   // zod strips unknown keys and keeps a known key that is present (`in`, as zod tests it), even when undefined.
   const init: { -readonly [K in keyof IceCandidateInit]: IceCandidateInit[K] } = { candidate };
