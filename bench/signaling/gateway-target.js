@@ -46,6 +46,13 @@ export function gatewayTarget(url, info) {
       callIds.set(ia, callId);
       callIds.set(ib, callId);
     },
+    echoAuth: (i) => info.tokens[i],
+    route: (i) => info.ids[i],
+    async call(a, ia, join) {
+      const { callId } = await ack(a, 'call:initiate', { chatId: info.chats[ia] });
+      await join(callId);
+      return callId;
+    },
     send(from, toIndex, payload) {
       from.emit('call:signal', signalMessage(callIds.get(from.benchIndex), info.ids[toIndex], payload.seq));
     },

@@ -2,6 +2,7 @@
 // adapter provides: connect(i) -> Promise<socket>, send(from, toIndex, payload),
 // onRelay(socket, cb(payload)), id(i).
 import { performance } from 'node:perf_hooks';
+import { seqOf, signalMessage } from './gateway-target.js';
 
 export function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;
@@ -11,41 +12,53 @@ export function percentile(sorted, p) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Round trips A -> B -> A at a fixed offered rate; returns RTT percentiles in ms. */
-export async function measureLatency(target, { rate = 1000, seconds = 5 } = {}) {
-  const [a, b] = [await target.connect(0), await target.connect(1)];
-  await target.pair(a, 0, b, 1);
+/**
+ * Round trips A -> gateway -> B -> gateway -> A at a fixed offered rate, one
+ * message every 1000/rate ms (not in bursts), with B echoing from its own
+ * process (`echo-peer.js`) so that the measuring process only sends and times.
+ * `target.echo(i)` returns {auth, route} for B's connection; `target.call`
+ * sets up what routing needs (a room call on the gateway) and returns the
+ * callId; returns RTT percentiles in ms.
+ */
+export async function measureLatency(target, { rate = 1000, seconds = 5, spawnEcho } = {}) {
+  const a = await target.connect(0);
+  const echo = await spawnEcho(target.echoAuth(1));
+  const to = target.route(1, echo.id);
+  const callId = await target.call(a, 0, echo.join);
   const sent = new Map();
   const rtts = [];
-  target.onRelay(b, (payload) => target.send(b, 0, payload));
-  target.onRelay(a, (payload) => {
-    const t0 = sent.get(payload.seq);
+  a.on('call:signal', (m) => {
+    const { seq } = seqOf(m);
+    const t0 = sent.get(seq);
     if (t0 !== undefined) {
       rtts.push(performance.now() - t0);
-      sent.delete(payload.seq);
+      sent.delete(seq);
     }
   });
-  // warm up
-  for (let i = 0; i < 200; i++) target.send(a, 1, { seq: -1 - i });
+  const send = (seq) => a.emit('call:signal', signalMessage(callId, to, seq));
+  // warm up both processes' code paths
+  for (let i = 0; i < 2000; i++) {
+    send(-1 - i);
+    if (i % 10 === 0) await sleep(1);
+  }
   await sleep(500);
   const total = rate * seconds;
-  const tickMs = 10;
-  const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
-  const start = performance.now();
+  const interval = 1000 / rate;
+  let next = performance.now();
   let seq = 0;
   while (seq < total) {
-    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate) + perTick);
-    for (; seq < due; seq++) {
+    const now = performance.now();
+    for (; seq < total && next <= now; seq++, next += interval) {
       sent.set(seq, performance.now());
-      target.send(a, 1, { seq });
+      send(seq);
     }
-    await sleep(tickMs);
+    await sleep(Math.max(0, next - performance.now()));
   }
   await sleep(1000);
   a.disconnect();
-  b.disconnect();
+  await echo.stop();
   rtts.sort((x, y) => x - y);
-  return { offeredPerSecond: rate, samples: rtts.length, lost: total - rtts.length, p50Ms: percentile(rtts, 50), p99Ms: percentile(rtts, 99) };
+  return { offeredPerSecond: rate, samples: rtts.length, lost: total - rtts.length, p50Ms: percentile(rtts, 50), p99Ms: percentile(rtts, 99), maxMs: rtts.at(-1) };
 }
 
 const cpuMicros = (usage) => usage.user + usage.system;

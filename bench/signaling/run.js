@@ -18,6 +18,12 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const PIN = process.env.BENCH_PIN === '1';
 const pin = (pid, cpu) => execFileSync('taskset', ['-a', '-cp', String(cpu), String(pid)], { stdio: 'ignore' });
 if (PIN) pin(process.pid, 1);
+// BENCH_RT=1: this process and every process it starts (servers, echo peer)
+// run under SCHED_FIFO priority 10, so that whatever else the machine runs
+// cannot delay them: the measured tail is then the relay's own, as on a host
+// that runs nothing else. Needs root (CAP_SYS_NICE); recorded in the report.
+const RT = process.env.BENCH_RT === '1';
+if (RT) execFileSync('chrt', ['-a', '-f', '-p', '10', String(process.pid)], { stdio: 'ignore' });
 
 async function startServer(script, env = {}) {
   const child = fork(join(here, script), [], {
@@ -66,6 +72,43 @@ async function startServer(script, env = {}) {
   };
 }
 
+const BARE_CALL_ID = '00000000-0000-4000-8000-000000000000';
+
+/** The latency measurement's echo end (`echo-peer.js`), a process of its own. */
+async function spawnEcho(url, token) {
+  const child = fork(join(here, 'echo-peer.js'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, BENCH_ECHO_URL: url, ...(token ? { BENCH_ECHO_TOKEN: token } : {}) },
+  });
+  if (PIN) pin(child.pid, 1);
+  const next = (key) =>
+    new Promise((resolve, reject) => {
+      const on = (m) => {
+        if (m && key in m) {
+          child.off('message', on);
+          child.off('exit', onExit);
+          resolve(m[key]);
+        }
+      };
+      const onExit = (code) => reject(new Error(`echo peer exited with ${code}`));
+      child.on('message', on);
+      child.once('exit', onExit);
+    });
+  const id = await next('id');
+  return {
+    id,
+    async join(callId) {
+      const joined = next('joined');
+      child.send({ join: callId });
+      await joined;
+    },
+    async stop() {
+      child.disconnect();
+      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+    },
+  };
+}
+
 function bareTarget(url) {
   const ids = new Map();
   return {
@@ -80,8 +123,11 @@ function bareTarget(url) {
       return s;
     },
     async pair() {},
+    echoAuth: () => undefined,
+    route: (_i, echoSocketId) => echoSocketId,
+    call: async () => BARE_CALL_ID,
     send(from, toIndex, payload) {
-      from.emit('call:signal', signalMessage('00000000-0000-4000-8000-000000000000', ids.get(toIndex), payload.seq));
+      from.emit('call:signal', signalMessage(BARE_CALL_ID, ids.get(toIndex), payload.seq));
     },
     onRelay(socket, cb) {
       socket.on('call:signal', (m) => cb(seqOf(m)));
@@ -110,11 +156,11 @@ for (let round = 0; round < ROUNDS; round++) {
     const server = await startServer(t.script, { ...t.env, BENCH_USERS: '300' });
     const target = t.make(server);
     const throughput = await measureThroughput(target, { seconds: SECONDS, server });
-    const latency = await measureLatency(target, { rate: 1000, seconds: SECONDS });
+    const latency = await measureLatency(target, { rate: 1000, seconds: SECONDS, spawnEcho: (token) => spawnEcho(server.url, token) });
     results[name].rounds.push({ ...throughput, ...latency, load: load() });
     console.error(
       `round ${round + 1}: ${name} ${throughput.relaysPerSecond} relays/s, ${throughput.cpuMicrosPerRelay} µs CPU/relay ` +
-        `(server CPU share ${throughput.serverCpuShare}), p50 ${latency.p50Ms.toFixed(2)} ms, p99 ${latency.p99Ms.toFixed(2)} ms`,
+        `(server CPU share ${throughput.serverCpuShare}), p50 ${latency.p50Ms.toFixed(2)} ms, p99 ${latency.p99Ms.toFixed(2)} ms, max ${latency.maxMs.toFixed(2)} ms`,
     );
     await server.stop();
   }
@@ -143,7 +189,7 @@ const ratios = {
   rssPerConnection: ratio(g.idle.bytesPerConnection, b.idle.bytesPerConnection),
   p99: ratio(g.latency.p99Ms, b.latency.p99Ms),
 };
-const machine = { cpus: cpus().length, node: process.version, loadAtStart, loadAtEnd: load() };
+const machine = { cpus: cpus().length, node: process.version, loadAtStart, loadAtEnd: load(), scheduling: RT ? 'SCHED_FIFO 10 (BENCH_RT=1)' : 'default' };
 console.log(JSON.stringify({ date: new Date().toISOString(), machine, results, ratios }, null, 2));
 const f = (n) => (Number.isFinite(n) ? n.toFixed(2) : String(n));
 console.log(`
@@ -156,6 +202,6 @@ console.log(`
 | lost at 1,000 msg/s (worst round) | ${b.latency.lost} | ${g.latency.lost} | |
 | RSS per idle connection at ${CONNECTIONS} (bytes) | ${b.idle.bytesPerConnection} | ${g.idle.bytesPerConnection} | ${ratios.rssPerConnection}× |
 
-${machine.cpus} CPUs, Node ${machine.node}, load average ${loadAtStart.join(' / ')} at start, ${machine.loadAtEnd.join(' / ')} at end.
+${machine.cpus} CPUs, Node ${machine.node}, scheduling ${machine.scheduling}, load average ${loadAtStart.join(' / ')} at start, ${machine.loadAtEnd.join(' / ')} at end.
 `);
 process.exit(0);
