@@ -11,7 +11,7 @@ import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { RTCPeerConnection } from 'node-datachannel/polyfill';
 import { Server } from 'socket.io';
-import { Agent, HybridForwarder, loadOrCreateIdentity, parseAgentConfig, startMonitorApi, type HybridEvent, type MonitorApi } from '@peerlink/agent';
+import { Agent, HybridForwarder, loadOrCreateIdentity, parseAgentConfig, startMonitorApi, withEncodedIceCredentials, type HybridEvent, type MonitorApi } from '@peerlink/agent';
 import { attachP2pSignaling, deviceReachPolicy, TokenService } from '@peerlink/gateway';
 import { createEd25519Identity, isPeerId, P2PError, P2pSignalingClient, WebRtcProvider, type PeerId, type RtcPeerConnectionConstructor } from '@peerlink/sdk';
 import { api, createDevice, register, startTestGateway, tempDir, until, type TestGateway } from './harness.js';
@@ -26,6 +26,8 @@ export interface P2pWorldInit {
   readonly services: readonly { readonly name: string; readonly target: string }[];
   /** Server port range of this file's gateway (distinct per test file: files run in parallel). */
   readonly tunnelPorts: { readonly min: number; readonly max: number };
+  /** The agent's `p2p.turn_servers`. Default none (host candidates only). */
+  readonly turnServers?: readonly { readonly url: string; readonly username: string; readonly password: string }[];
 }
 
 export interface P2pWorld {
@@ -61,7 +63,7 @@ export async function startP2pWorld(init: P2pWorldInit): Promise<P2pWorld> {
   const credential = await createDevice(gw.url, owner, init.deviceId, init.services.map((s) => s.name));
   const config = parseAgentConfig({
     agent: { agent_id: init.deviceId, connection_mode: init.mode },
-    p2p: { enabled: true, registry_url: signalingUrl, ice_timeout: 5 },
+    p2p: { enabled: true, registry_url: signalingUrl, ice_timeout: 5, ...(init.turnServers === undefined ? {} : { turn_servers: init.turnServers }) },
     tunnel_server_url: gw.url,
     // p2p mode: no tunnel at all, so every stream the agent serves came over WebRTC.
     fallback_to_tunnel: init.mode === 'hybrid',
@@ -71,7 +73,9 @@ export async function startP2pWorld(init: P2pWorldInit): Promise<P2pWorld> {
     local_api: '127.0.0.1:0',
   });
   const backoff = { initialMs: 50, maxMs: 500 };
-  const agent = new Agent({ config, identity: await loadOrCreateIdentity(config.key_file), rtc: nodeRtc, tunnel: { backoff }, p2p: { backoff } });
+  // TURN REST credentials need the encoding wrapper, as in `peerlink agent`.
+  const rtc = init.turnServers === undefined ? nodeRtc : withEncodedIceCredentials(nodeRtc);
+  const agent = new Agent({ config, identity: await loadOrCreateIdentity(config.key_file), rtc, tunnel: { backoff }, p2p: { backoff } });
   agent.start();
   const monitor = await startMonitorApi(agent, '127.0.0.1', 0);
   await until(() => agent.transports().every((t) => t.state === 'online'), 10_000, 'agent transports online');

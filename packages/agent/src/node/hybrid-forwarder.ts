@@ -8,11 +8,18 @@
  * p2p keeps retrying in the background; once it works NEW streams take the
  * direct path (fall forward) while streams already on the tunnel keep flowing.
  * `p2p`: connections wait for p2p (bounded by `iceTimeoutMs`) and never use the tunnel.
+ *
+ * Both modes: when the p2p connection came up over a TURN relay, a
+ * direct-only attempt runs in the background (`direct-upgrade.ts`); once it
+ * connects, NEW streams take it (path `direct`, reason
+ * `relay-upgraded-to-direct: ice-…`) and the relayed connection closes when
+ * its last stream ends.
  */
 import type { Server, Socket } from 'node:net';
 import { createEd25519Identity, P2pSignalingClient, WebRtcProvider, type P2PConnection, type PeerId, type RtcPeerConnectionConstructor } from '@peerlink/sdk';
 import { backoffDelay, type BackoffOptions } from '../core/backoff.js';
 import { WakeableSleep } from '../core/wakeable-sleep.js';
+import { directOnlyRtc, relayAwareRtc, upgradeToDirect, type DirectUpgradeOptions } from './direct-upgrade.js';
 import { forwardSocket } from './forward-stream.js';
 import { listenOnForwards, TunnelForwarder, type ForwardSpec } from './forwarder.js';
 
@@ -42,6 +49,8 @@ export interface HybridForwarderInit {
   readonly signalingUrl?: string;
   /** Socket.IO path of the gateway's signaling server. Default `/socket.io`. */
   readonly signalingPath?: string;
+  /** Relay → direct upgrade attempts (see `direct-upgrade.ts`), or false to stay on the relay. Default {@link DIRECT_UPGRADE_DEFAULTS}. */
+  readonly upgrade?: DirectUpgradeOptions | false;
   readonly onEvent?: (event: HybridEvent) => void;
 }
 
@@ -53,7 +62,12 @@ export class HybridForwarder {
   readonly #tunnel: TunnelForwarder | undefined;
   #signaling: P2pSignalingClient | undefined;
   #provider: WebRtcProvider | undefined;
+  /** Dials direct-only (relay → direct upgrade), on the same signaling session with an identity of its own. */
+  #directProvider: WebRtcProvider | undefined;
   #direct: P2PConnection | undefined;
+  /** Streams in flight per p2p connection; a connection replaced by an upgrade closes when its count reaches 0. */
+  readonly #streams = new Map<P2PConnection, number>();
+  readonly #retired = new Set<P2PConnection>();
   /** Settles when the current p2p attempt ends (true: up). */
   #attempt: Promise<boolean> | undefined;
   #path: HybridPath = 'none';
@@ -85,6 +99,7 @@ export class HybridForwarder {
     for (const socket of this.#sockets) socket.destroy();
     await Promise.all(this.#servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     await this.#provider?.close(); // fails an attempt in progress, closes the p2p connection
+    await this.#directProvider?.close();
     await this.#loop;
     this.#signaling?.close();
     await this.#tunnel?.stop();
@@ -106,12 +121,9 @@ export class HybridForwarder {
         const conn = await this.#dialOnce();
         failures = 0;
         this.#direct = conn;
-        const closed = new Promise<string>((resolve) => conn.on('closed', ({ reason }) => resolve(reason)));
-        // A pair with a relay candidate on either end crosses a TURN server (the SDK's path.kind only looks at the local end).
-        const relayed = conn.path.kind === 'relay' || conn.path.remote === 'relay';
-        this.#setPath(relayed ? 'relay' : 'direct', conn.path.reason);
+        this.#setPath(isRelayed(conn) ? 'relay' : 'direct', conn.path.reason);
         settle(true);
-        const reason = await Promise.race([closed, this.#sleeper.sleep(2 ** 31 - 1).then(() => 'stopped')]);
+        const reason = await this.#hold(conn);
         this.#direct = undefined;
         if (this.#stopped) break;
         this.#setPath(this.#tunnel === undefined ? 'none' : 'tunnel', `p2p closed: ${reason}`);
@@ -125,15 +137,68 @@ export class HybridForwarder {
     }
   }
 
+  /**
+   * Waits until the p2p connection in use closes (or stop); meanwhile, if it
+   * is relayed, upgrades to a direct one: new streams move, the relayed one
+   * retires. Resolves with the close reason of the connection last in use.
+   */
+  async #hold(first: P2PConnection): Promise<string> {
+    const abort = new AbortController();
+    const stopped = this.#sleeper.sleep(2 ** 31 - 1).then(() => ({ kind: 'stopped' as const }));
+    const upgrade = isRelayed(first) && this.#init.upgrade !== false ? this.#upgrade(abort.signal).then((conn) => ({ kind: 'upgraded' as const, conn })) : new Promise<never>(() => {});
+    let current = first;
+    try {
+      for (;;) {
+        const closed = new Promise<{ kind: 'closed'; reason: string }>((resolve) => {
+          if (!current.isConnected) resolve({ kind: 'closed', reason: 'closed' });
+          current.on('closed', ({ reason }) => resolve({ kind: 'closed', reason }));
+        });
+        const event = await Promise.race([closed, stopped, upgrade]);
+        if (event.kind === 'stopped') return 'stopped';
+        if (event.kind === 'closed') return event.reason;
+        if (event.conn === undefined) {
+          // Upgrade gave up: stay on the relay until it closes.
+          const end = await Promise.race([closed, stopped]);
+          return end.kind === 'closed' ? end.reason : 'stopped';
+        }
+        this.#direct = event.conn;
+        this.#setPath('direct', `relay-upgraded-to-direct: ${event.conn.path.reason}`);
+        this.#retire(current);
+        current = event.conn;
+      }
+    } finally {
+      abort.abort();
+    }
+  }
+
+  /** Direct-only attempts until one connects, the attempts run out, or `signal` aborts (the relayed connection closed). */
+  async #upgrade(signal: AbortSignal): Promise<P2PConnection | undefined> {
+    const options = this.#init.upgrade === false ? {} : (this.#init.upgrade ?? {});
+    return upgradeToDirect(async (s) => {
+      const provider = this.#directProvider;
+      if (provider === undefined || this.#signaling?.connected !== true) throw new Error('signaling down');
+      return provider.connect(this.#init.peerId, { signal: s, policy: { timeoutMs: this.#iceTimeoutMs, allow: ['direct'] } });
+    }, signal, options);
+  }
+
+  /** A connection replaced by an upgrade: closes now if idle, else once its last stream ends. */
+  #retire(conn: P2PConnection): void {
+    if ((this.#streams.get(conn) ?? 0) === 0) void conn.close('relay-upgraded-to-direct');
+    else this.#retired.add(conn);
+  }
+
   async #dialOnce(): Promise<P2PConnection> {
     const init = this.#init;
     if (this.#stopped) throw new Error('forwarder stopped');
     if (this.#signaling?.connected !== true) {
       await this.#provider?.close();
+      await this.#directProvider?.close();
       this.#signaling?.close();
       this.#provider = undefined;
+      this.#directProvider = undefined;
       this.#signaling = await P2pSignalingClient.connect({ url: init.signalingUrl ?? init.gatewayUrl, token: init.token, ...(init.signalingPath === undefined ? {} : { path: init.signalingPath }) });
-      this.#provider = new WebRtcProvider({ identity: createEd25519Identity(), signaling: this.#signaling, rtc: init.rtc, iceServers: init.iceServers ?? [] });
+      this.#provider = new WebRtcProvider({ identity: createEd25519Identity(), signaling: this.#signaling, rtc: relayAwareRtc(init.rtc), iceServers: init.iceServers ?? [] });
+      if (init.upgrade !== false) this.#directProvider = new WebRtcProvider({ identity: createEd25519Identity(), signaling: this.#signaling, rtc: directOnlyRtc(init.rtc), iceServers: init.iceServers ?? [] });
     }
     return (this.#provider as WebRtcProvider).connect(init.peerId, { policy: { timeoutMs: this.#iceTimeoutMs } });
   }
@@ -150,15 +215,31 @@ export class HybridForwarder {
     return { connection: await this.#tunnel.connection(), path: 'tunnel' };
   }
 
+  #streamEnded(conn: P2PConnection): void {
+    const left = (this.#streams.get(conn) ?? 1) - 1;
+    if (left > 0) return void this.#streams.set(conn, left);
+    this.#streams.delete(conn);
+    if (this.#retired.delete(conn)) void conn.close('relay-upgraded-to-direct');
+  }
+
   #accept(spec: ForwardSpec, socket: Socket): void {
     this.#sockets.add(socket);
     socket.once('close', () => this.#sockets.delete(socket));
     socket.on('error', () => {});
     void (async () => {
       const { connection, path } = await this.#pick();
-      const outcome = await forwardSocket(connection, spec.service, socket);
+      const p2p = path !== 'tunnel';
+      if (p2p) this.#streams.set(connection, (this.#streams.get(connection) ?? 0) + 1);
+      const outcome = await forwardSocket(connection, spec.service, socket).finally(() => {
+        if (p2p) this.#streamEnded(connection);
+      });
       if (!outcome.ok) this.#init.onEvent?.({ type: 'stream-refused', service: spec.service, code: outcome.code, message: outcome.message });
       else this.#init.onEvent?.({ type: 'stream-closed', service: spec.service, path, bytesIn: outcome.bytesIn, bytesOut: outcome.bytesOut });
     })().catch(() => socket.destroy());
   }
+}
+
+/** A pair with a relay candidate on either end crosses a TURN server. */
+function isRelayed(conn: P2PConnection): boolean {
+  return conn.path.kind === 'relay' || conn.path.remote === 'relay';
 }
