@@ -9,10 +9,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { Kysely, SqliteDialect } from 'kysely';
-import Database from 'libsql';
 import { openStores, registerHttpApi, TokenService, type DatabaseStores } from '@peerlink/gateway';
-import { registerDeviceRoutes, SqlDeviceStore, type DeviceTables } from '../../packages/gateway/src/devices/index.js';
+import { registerDeviceRoutes, SqlDeviceStore } from '../../packages/gateway/src/devices/index.js';
 import { createTunnelRelay, type TunnelRelay, type TunnelRelayOptions } from '../../packages/gateway/src/tunnel/index.js';
 
 export interface TestGateway {
@@ -27,10 +25,7 @@ const SECRET = 'x'.repeat(48);
 
 export async function startTestGateway(dataDir: string, options: TunnelRelayOptions = {}, port = 0): Promise<TestGateway> {
   const stores: DatabaseStores = await openStores({ sqlitePath: join(dataDir, 'peerlink.db') });
-  const sqlite = new Database(join(dataDir, 'peerlink.db'));
-  sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<DeviceTables>({ dialect: new SqliteDialect({ database: sqlite }) });
-  const devices = new SqlDeviceStore(db, options.tunnelPorts ?? { min: 41_000, max: 41_099 });
+  const devices = new SqlDeviceStore(stores.db, options.tunnelPorts ?? { min: 41_000, max: 41_099 });
   const tokens = new TokenService({ secret: SECRET });
   const app: FastifyInstance = Fastify({ logger: false, forceCloseConnections: true });
   await registerHttpApi(app, {
@@ -56,7 +51,6 @@ export async function startTestGateway(dataDir: string, options: TunnelRelayOpti
     async stop() {
       await relay.close();
       await app.close();
-      await db.destroy();
       await stores.close();
     },
   };

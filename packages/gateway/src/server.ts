@@ -18,10 +18,8 @@ import { createSignalingServer } from './transports/socketio/index.js';
 import { resolveSecrets, type Secrets } from './secrets.js';
 import { startEmbeddedTurn, type EmbeddedTurn } from './turn.js';
 import { registerDeviceRoutes, SqlDeviceStore } from './devices/index.js';
-import type { DeviceTables } from './devices/model.js';
 import { createTunnelRelay, type TunnelRelay } from './tunnel/index.js';
 import { attachP2pSignaling } from './p2p/index.js';
-import type { Kysely } from 'kysely';
 
 /** Optional collaborators, for embedding and tests. */
 export interface GatewayComponents {
@@ -71,7 +69,7 @@ export async function createGateway(config: GatewayConfig, components: GatewayCo
   if (failed > 0) log.warn({ failed }, 'calls left unfinished by a previous run were marked failed');
 
   // The device tables are created by the same migrations (0002_devices).
-  const devices = new SqlDeviceStore(stores.db as unknown as Kysely<DeviceTables>, config.tunnelPorts);
+  const devices = new SqlDeviceStore(stores.db, config.tunnelPorts);
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics, prefix: 'peerlink_' });
   let turn: EmbeddedTurn | undefined;

@@ -75,6 +75,33 @@ export interface CallStatsTable {
   bytes_received: NullableBigint;
 }
 
+/** Migration `0002_devices`: devices registered by an owner (see `devices/`). */
+export interface DevicesTable {
+  id: string;
+  owner_id: string;
+  name: string | null;
+  credential_hash: string;
+  public_key: string | null;
+  peer_id: string | null;
+  mode: string | null;
+  status: ColumnType<string, string | undefined, string>;
+  last_seen: NullableMillis;
+  created_at: Millis;
+}
+
+export interface DeviceGrantsTable {
+  device_id: string;
+  user_id: string;
+  granted_at: Millis;
+}
+
+/** One row per exposed service; `server_port` from the configured range, or null when the range is exhausted. */
+export interface DeviceServicesTable {
+  device_id: string;
+  name: string;
+  server_port: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   chats: ChatsTable;
@@ -82,4 +109,7 @@ export interface Database {
   calls: CallsTable;
   call_participants: CallParticipantsTable;
   call_stats: CallStatsTable;
+  devices: DevicesTable;
+  device_grants: DeviceGrantsTable;
+  device_services: DeviceServicesTable;
 }

@@ -3,7 +3,6 @@
  * receives a one-time credential; the agent proves its Ed25519 key on its
  * first tunnel connection, which binds `publicKey`/`peerId`.
  */
-import type { ColumnType } from 'kysely';
 
 export type DeviceStatus = 'online' | 'offline';
 export type DeviceMode = 'tunnel' | 'p2p' | 'hybrid';
@@ -46,24 +45,3 @@ export interface PortRange {
   readonly max: number;
 }
 
-type Millis = ColumnType<number | string, number, number>;
-type NullableMillis = ColumnType<number | string | null, number | null, number | null>;
-
-/** Kysely tables of migration `0002_devices` (merge into the gateway's `Database`). */
-export interface DeviceTables {
-  devices: {
-    id: string;
-    owner_id: string;
-    name: string | null;
-    credential_hash: string;
-    public_key: string | null;
-    peer_id: string | null;
-    mode: string | null;
-    status: ColumnType<string, string | undefined, string>;
-    last_seen: NullableMillis;
-    created_at: Millis;
-  };
-  device_grants: { device_id: string; user_id: string; granted_at: Millis };
-  device_services: { device_id: string; name: string; server_port: number | null };
-  users: { id: string; username: string; username_key: string };
-}

@@ -1,13 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import Database from 'libsql';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type TestPostgres } from '../../../../e2e/support/postgres.js';
 import { openStores } from '../db/index.js';
-import type { DeviceTables } from './model.js';
 import { SqlDeviceStore } from './store.js';
 
 let server: TestPostgres;
@@ -26,23 +22,20 @@ const dialects: [string, Open][] = [
   ['sqlite', async () => {
     const path = join(dir, `${Math.random().toString(36).slice(2)}.db`);
     const stores = await openStores({ sqlitePath: path });
-    const db = new Kysely<DeviceTables>({ dialect: new SqliteDialect({ database: new Database(path) }) });
-    return wrap(stores, db);
+    return wrap(stores);
   }],
   ['postgres', async () => {
     const url = await server.createDatabase();
     const stores = await openStores({ databaseUrl: url, poolSize: 2 });
-    const db = new Kysely<DeviceTables>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) }) });
-    return wrap(stores, db);
+    return wrap(stores);
   }],
 ];
 
-function wrap(stores: Awaited<ReturnType<typeof openStores>>, db: Kysely<DeviceTables>): Awaited<ReturnType<Open>> {
+function wrap(stores: Awaited<ReturnType<typeof openStores>>): Awaited<ReturnType<Open>> {
   return {
-    store: new SqlDeviceStore(db, { min: 40_000, max: 40_002 }),
+    store: new SqlDeviceStore(stores.db, { min: 40_000, max: 40_002 }),
     users: (id, username) => stores.users.createUser({ id, username, passwordHash: 'h', createdAt: 1 }),
     async close() {
-      await db.destroy();
       await stores.close();
     },
   };

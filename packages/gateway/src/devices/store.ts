@@ -5,9 +5,10 @@
  */
 import { type Kysely } from 'kysely';
 import { isUniqueViolation } from '../db/constraint-errors.js';
+import type { Database } from '../db/schema.js';
 import { readInteger, readNullableInteger } from '../db/rows.js';
 import { GatewayError } from '../errors.js';
-import type { Device, DeviceMode, DeviceSecret, DeviceService, DeviceStatus, DeviceTables, PortRange } from './model.js';
+import type { Device, DeviceMode, DeviceSecret, DeviceService, DeviceStatus, PortRange } from './model.js';
 
 export interface NewDevice {
   readonly id: string;
@@ -22,10 +23,10 @@ export interface NewDevice {
 const PORT_ALLOCATION_ATTEMPTS = 8;
 
 export class SqlDeviceStore {
-  readonly #db: Kysely<DeviceTables>;
+  readonly #db: Kysely<Database>;
   readonly #ports: PortRange;
 
-  constructor(db: Kysely<DeviceTables>, ports: PortRange) {
+  constructor(db: Kysely<Database>, ports: PortRange) {
     this.#db = db;
     this.#ports = ports;
   }
