@@ -12,5 +12,4 @@ export { loadOrCreateIdentity } from './node/identity-file.js';
 export { P2pTransport, deviceSignalingToken, type P2pTransportInit } from './node/p2p-transport.js';
 export { HybridForwarder, type HybridForwarderInit, type HybridEvent, type HybridPath } from './node/hybrid-forwarder.js';
 export { overallQuality, type PathSample } from './core/quality.js';
-export { agentStatus, agentQuality } from './node/monitor-api.js';
 export { loadNodeRtc, withEncodedIceCredentials } from './node/rtc-credentials.js';

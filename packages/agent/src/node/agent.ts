@@ -10,7 +10,7 @@
  */
 import type { P2PConnection, PathInfo, PeerIdentity, RtcPeerConnectionConstructor } from '@peerlink/sdk';
 import type { AgentConfig } from '../config.js';
-import { connectionQuality, type ConnectionQuality } from '../core/quality.js';
+import { overallQuality, type ConnectionQuality, type PathSample } from '../core/quality.js';
 import type { AgentTransport, TransportStatus } from '../transport.js';
 import type { ConnectionMode } from '../wire/index.js';
 import { serveStream, type ServedStream } from './serve-stream.js';
@@ -131,7 +131,6 @@ export class Agent {
     const streams = this.streams();
     const byPath = (kind: PathInfo['kind']): number => streams.filter((s) => s.path.kind === kind).length;
     const live = streams.reduce((acc, s) => ({ sent: acc.sent + s.served.counters.bytesIn, received: acc.received + s.served.counters.bytesOut }), { sent: 0, received: 0 });
-    const tunnel = this.transports().find((t) => t.state === 'online');
     return {
       status,
       mode: this.config.agent.connection_mode,
@@ -142,8 +141,27 @@ export class Agent {
       // Sent = from the local service toward viewers; received = from viewers.
       bytes_sent: this.#doneBytes.sent + live.sent,
       bytes_received: this.#doneBytes.received + live.received,
-      connection_quality: connectionQuality({ connected: status === 'online', path: 'tunnel', rttMs: tunnel?.rttMs }),
+      connection_quality: this.#quality(status === 'online', streams),
     };
+  }
+
+  /**
+   * Every connection carrying streams rated on its own path and RTT, the worst
+   * counting ({@link overallQuality}); when idle, how well the agent is
+   * reachable: the tunnel session's keepalive RTT (a p2p listener has no path
+   * until dialled).
+   */
+  #quality(online: boolean, streams: readonly StreamRecord[]): ConnectionQuality {
+    const samples: PathSample[] = [];
+    const seen = new Set<P2PConnection>();
+    for (const s of streams) {
+      if (seen.has(s.connection) || !s.connection.isConnected) continue;
+      seen.add(s.connection);
+      samples.push({ path: s.path.kind, rttMs: s.connection.stats().rttMs });
+    }
+    const tunnel = this.transports().find((t) => t.kind === 'tunnel' && t.state === 'online');
+    if (samples.length === 0 && tunnel !== undefined) samples.push({ path: 'tunnel', rttMs: tunnel.rttMs });
+    return overallQuality({ online, samples });
   }
 
   async stop(): Promise<void> {

@@ -11,15 +11,14 @@
  *
  * `connection_quality` rates every connection carrying streams on its own
  * path and RTT (its session keepalive) and reports the worst
- * ({@link overallQuality}); when idle, the tunnel session's RTT. `peer` of a
+ * (`Agent.status()`); when idle, the tunnel session's RTT. `peer` of a
  * p2p stream is the dialling peer id.
  *
  * Anything else is a JSON 404; wrong methods get 405.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Counter, Gauge, Registry } from 'prom-client';
-import { overallQuality, type ConnectionQuality, type PathSample } from '../core/quality.js';
-import type { Agent, AgentStatus, StreamRecord } from './agent.js';
+import type { Agent, StreamRecord } from './agent.js';
 
 export interface MonitorApi {
   readonly port: number;
@@ -111,7 +110,7 @@ async function handle(agent: Agent, metrics: Registry, req: IncomingMessage, res
   if (req.method !== route) return json(res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: `${path} accepts ${route}` } });
   switch (path) {
     case '/p2p/status':
-      return json(res, 200, agentStatus(agent));
+      return json(res, 200, agent.status());
     case '/p2p/connections':
       return json(res, 200, {
         connections: agent.streams().map((s) => ({
@@ -137,26 +136,6 @@ async function handle(agent: Agent, metrics: Registry, req: IncomingMessage, res
       return;
     }
   }
-}
-
-/** The agent's status with `connection_quality` taken from every live path (not only the tunnel session's RTT). */
-export function agentStatus(agent: Agent): AgentStatus {
-  return { ...agent.status(), connection_quality: agentQuality(agent) };
-}
-
-export function agentQuality(agent: Agent): ConnectionQuality {
-  const status = agent.status();
-  const samples: PathSample[] = [];
-  const seen = new Set<StreamRecord['connection']>();
-  for (const s of agent.streams()) {
-    if (seen.has(s.connection) || !s.connection.isConnected) continue;
-    seen.add(s.connection);
-    samples.push({ path: s.path.kind, rttMs: s.connection.stats().rttMs });
-  }
-  // Idle: how well the agent is reachable, i.e. the tunnel session's keepalive RTT (a p2p listener has no path until dialled).
-  const tunnel = agent.transports().find((t) => t.kind === 'tunnel' && t.state === 'online');
-  if (samples.length === 0 && tunnel !== undefined) samples.push({ path: 'tunnel', rttMs: tunnel.rttMs });
-  return overallQuality({ online: status.status === 'online', samples });
 }
 
 /** Who opened a stream: the user the gateway named (tunnel), else the p2p connection's remote peer id. */
