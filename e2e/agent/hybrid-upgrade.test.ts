@@ -116,6 +116,8 @@ describe('hybrid client: relay → direct upgrade', () => {
     inFlight.close();
     await until(() => events.some((e) => e.type === 'stream-closed' && e.path === 'relay'), 5_000, 'relay stream closed');
     await until(() => rtc.first()?.connectionState === 'closed', 5_000, 'relayed peer connection closed');
+    // The direct connection stays in use: exactly two path changes, no redial.
     expect(forwarder.path).toBe('direct');
+    expect(events.filter((e) => e.type === 'path').map((e) => e.type === 'path' && e.path)).toEqual(['relay', 'direct']);
   });
 });

@@ -1,18 +1,23 @@
 /** The hybrid part of docs/CONNECTIVITY.md: cells (c), time to connected, fall forward. */
 import type { MeasuredRun } from './connectivity-doc.js';
 import { FALL_FORWARD_LIMIT_MS } from './fall-forward.js';
-import { HYBRID_ICE_TIMEOUT_S, type HybridCellResult } from './hybrid-runner.js';
+import { HYBRID_ICE_TIMEOUT_S, UPGRADE_WAIT_MS, type HybridCellResult } from './hybrid-runner.js';
 import type { CellResult } from './matrix-runner.js';
-import { expectHybrid, meetsExpectation, timeToConnectedBound, TTC_ADDED_RTT_MS } from './matrix.js';
+import { expectHybrid, timeToConnectedBound, TTC_ADDED_RTT_MS } from './matrix.js';
 
 const ms = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : String(v));
 /** One line, no table-breaking characters. */
 const oneLine = (text: string): string => (text.split('\n')[0] ?? '').replace(/\|/g, '/').slice(0, 120);
 
+const upgraded = (r: HybridCellResult): boolean => r.firstPath === 'relay' && r.measured === 'direct';
+
 function cell(r: HybridCellResult): string {
-  if (r.measured === r.expected) return `**${r.measured}**`;
-  return meetsExpectation('turn', r.expected, r.measured) ? `**${r.measured}**†` : `**${r.measured}** ✗ (expected ${r.expected})`;
+  const mark = upgraded(r) ? ' ↑' : '';
+  return r.measured === r.expected ? `**${r.measured}**${mark}` : `**${r.measured}**${mark} ✗ (expected ${r.expected})`;
 }
+
+/** Dial → the first `path direct` line (the upgrade's, when the first connection was relayed), ms. */
+export const dialToDirectMs = (r: HybridCellResult): number | null => (r.measured !== 'direct' || r.p2pMs === null ? null : r.p2pMs + (r.upgradeMs ?? 0));
 
 export function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;
@@ -23,13 +28,19 @@ export function median(values: readonly number[]): number | null {
 
 function hybridTable(run: MeasuredRun): string {
   if (run.hybrid.length === 0) return '(c) did not run in this measurement.\n';
-  const mismatches = run.hybrid.filter((r) => !meetsExpectation('turn', r.expected, r.measured)).length;
-  const daggers = run.hybrid.filter((r) => r.measured !== r.expected && meetsExpectation('turn', r.expected, r.measured)).length;
-  const rows = run.hybrid.map((r) => `| ${r.a} | ${r.b} | ${expectHybrid(r.a, r.b)} | ${cell(r)} | ${oneLine(r.reason)} | ${ms(r.firstStreamMs)} | ${ms(r.p2pMs)} |`);
+  const mismatches = run.hybrid.filter((r) => r.measured !== r.expected).length;
+  const ups = run.hybrid.filter(upgraded);
+  const rows = run.hybrid.map((r) => `| ${r.a} | ${r.b} | ${expectHybrid(r.a, r.b)} | ${cell(r)} | ${oneLine(r.reason)} | ${r.firstPath} | ${ms(r.firstStreamMs)} | ${ms(r.p2pMs)} | ${ms(r.upgradeMs)} |`);
+  const upText =
+    ups.length === 0
+      ? 'No cell started on the relay where a direct path exists in this run (libjuice did not nominate a relay pair over a direct one).'
+      : `**${ups.length} cell(s) ↑** started on the relay although a direct path exists (libjuice nominated the relay pair whose check succeeded first, as in (b)) and moved new streams to a direct connection: ${ups.map((r) => `${r.a}↔${r.b} in ${ms(r.upgradeMs)} ms`).join(', ')}.`;
   return `${run.hybrid.length} cells in ${run.hybridSeconds} s, four at a time: ${mismatches === 0 ? 'every pair connects on the path its expectation names' : `**${mismatches} cell(s) differ from the written expectation**`}.
 
-${daggers === 0 ? '' : `**${daggers} cell(s) relay†**: a direct path exists (theory and (a) agree) but libjuice nominated the relay pair whose check succeeded first, as in (b). The hybrid mode falls forward from the tunnel only, not from relay to direct: an open gap against "direct wherever NAT allows".\n\n`}| agent (a) | client (b) | expected | measured | why (the client's path line) | first stream ms | p2p ms |
-|---|---|---|---|---|---|---|
+${upText}
+
+| agent (a) | client (b) | expected | measured | why (the client's path line) | first stream path | first stream ms | p2p ms | upgrade ms |
+|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 `;
 }
@@ -38,14 +49,14 @@ function timeToConnected(run: MeasuredRun): string {
   if (run.timeToConnected.length === 0 && run.timeToConnectedWebrtc.length === 0) return 'Did not run in this measurement.\n';
   const bound = timeToConnectedBound(TTC_ADDED_RTT_MS);
   const webrtc = median(run.timeToConnectedWebrtc.flatMap((r) => (r.measured === 'direct' && typeof r.peer?.timeToConnectedMs === 'number' ? [r.peer.timeToConnectedMs] : [])));
-  const hybrid = median(run.timeToConnected.flatMap((r) => (r.measured === 'direct' && r.p2pMs !== null ? [r.p2pMs] : [])));
+  const hybrid = median(run.timeToConnected.flatMap((r) => dialToDirectMs(r) ?? []));
   const dial = new Map(run.timeToConnected.map((r) => [`${r.a}/${r.b}`, r]));
   const samples = new Map<string, CellResult[]>();
   for (const w of run.timeToConnectedWebrtc) samples.set(`${w.a}/${w.b}`, [...(samples.get(`${w.a}/${w.b}`) ?? []), w]);
   const rows = [...samples].map(([key, ws]) => {
     const h = dial.get(key);
     const [a, b] = key.split('/');
-    return `| ${a} | ${b} | ${ws.map((w) => w.measured).join(', ')} | ${ws.map((w) => ms(w.peer?.timeToConnectedMs)).join(', ')} | ${h ? h.measured : '–'} | ${ms(h?.p2pMs)} |`;
+    return `| ${a} | ${b} | ${ws.map((w) => w.measured).join(', ')} | ${ws.map((w) => ms(w.peer?.timeToConnectedMs)).join(', ')} | ${h ? `${h.measured}${upgraded(h) ? ' ↑' : ''}` : '–'} | ${ms(h ? dialToDirectMs(h) : null)} |`;
   });
   return `Bound: 3 × ${TTC_ADDED_RTT_MS} + 300 = ${bound} ms (median).
 
@@ -82,9 +93,22 @@ is the path the forwarder reports for that stream (\`stream to echo over <path>
 closed\`): direct or relay (WebRTC), or tunnel (the gateway's WebSocket tunnel,
 taken when p2p is not up within the ICE timeout). **first stream ms**: the
 client's TCP connect → every byte back (includes waiting for p2p or the tunnel
-fallback). **p2p ms**: \`connect\` listening → its \`path direct|relay\` line
+fallback). **p2p ms**: \`connect\` listening → its first \`path direct|relay\` line
 (sign-in to \`/p2p\`, ICE servers, offer/answer through the gateway, ICE, DTLS,
-SCTP). Expected: \`expectHybrid\` — as (b), and \`tunnel\` wherever (b) fails.
+SCTP). Expected: \`expectHybrid\` — as (b), and \`tunnel\` wherever (b) fails;
+no relay† exception here: every cell must match exactly.
+
+**Relay → direct upgrade** (\`packages/agent/src/node/direct-upgrade.ts\`): when
+the client's p2p connection comes up relayed, it dials again in the background
+direct-only (STUN only, the agent's relay candidates dropped, \`allow: ['direct']\`;
+first attempt at once, then capped exponential backoff, 10 attempts) and puts
+NEW streams on the direct connection once it is up (\`path direct
+(relay-upgraded-to-direct: ice-…)\`); streams in flight stay on the relay, which
+closes after its last one. A cell whose first stream went over the relay where
+theory says direct waits up to ${UPGRADE_WAIT_MS / 1000} s for that line and measures a second stream:
+**measured** is the path new streams take once settled (↑: upgraded from the
+relay), **first stream path** the one the first stream took, **upgrade ms**
+the first \`path relay\` line → the upgrade line.
 
 ${hybridTable(run)}
 ## Time to connected with ${TTC_ADDED_RTT_MS} ms added RTT
@@ -96,7 +120,5 @@ time so other cells do not compete for the CPU, measured two ways.
 ${timeToConnected(run)}
 ## Fall forward
 
-${fallForward(run)}
-## Not measured yet: (d) Chromium ↔ agent
-`;
+${fallForward(run)}`;
 }

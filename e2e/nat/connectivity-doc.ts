@@ -1,4 +1,6 @@
 /** Renders docs/CONNECTIVITY.md from a measured matrix (`npm run test:nat`). */
+import type { BrowserCellResult } from './browser-runner.js';
+import { browserSection } from './connectivity-doc-browser.js';
 import type { FallForwardResult } from './fall-forward.js';
 import type { HybridCellResult } from './hybrid-runner.js';
 import type { CellResult } from './matrix-runner.js';
@@ -18,6 +20,9 @@ export interface MeasuredRun {
   /** The same pairs as (a) STUN-only cells, one at a time (offer → data channel open). */
   timeToConnectedWebrtc: CellResult[];
   fallForward: FallForwardResult | null;
+  /** (d) Chromium ↔ agent. */
+  browser: BrowserCellResult[];
+  browserSeconds: number;
 }
 
 const HEADER = `# Connectivity
@@ -52,7 +57,7 @@ const LEGEND = `## Legend
 - **(b) with TURN**: the same with \`iceTransportPolicy: 'all'\` and the embedded TURN server over UDP (REST credentials from the gateway's TURN secret).
 - **expected**: written before measuring from NAT theory, \`e2e/nat/matrix.ts\` (\`expectStunOnly\`, \`expectWithTurn\`, \`expectHybrid\`); a measured cell that differs fails the run.
 - **measured**: \`direct\` (neither selected candidate is a relay candidate), \`relay\` (either is), \`fail\` (no echoed data-channel message within ${CELL_TIMEOUT_MS / 1000} s of the offer).
-- **relay†**: a direct path exists (the pair connects directly in (a)) but the ICE agent nominated the relay pair because its check succeeded first; accepted, see \`meetsExpectation\` in \`e2e/nat/matrix.ts\`. ✗ marks a cell that differs from its expectation (the run fails).
+- **relay†**: a direct path exists (the pair connects directly in (a)) but the ICE agent nominated the relay pair because its check succeeded first; accepted in (b) only, which measures the raw ICE agent (see \`meetsExpectation\` in \`e2e/nat/matrix.ts\`); the hybrid client of (c) upgrades such a connection to direct and gets no such exception. ✗ marks a cell that differs from its expectation (the run fails).
 - **why**: the selected pair's candidate types (local → remote, from a's side), or the ICE state at the deadline.
 - **ms**: offer created → data channel open (signaling goes through the test process, so this is ICE + DTLS + SCTP); **rtt**: one data-channel echo, ms.
 - Cells run six at a time on a 2-core machine, so times include CPU contention.
@@ -85,5 +90,6 @@ ${mismatches === 0 ? 'every cell matches its written expectation' : `**${mismatc
 ${rows.join('\n')}
 
 ${LEGEND}
-${hybridSection(run)}`;
+${hybridSection(run)}
+${browserSection(run)}`;
 }

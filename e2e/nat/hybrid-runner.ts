@@ -4,10 +4,13 @@
  * `peerlink connect --mode hybrid` in `pl-<b>-b`; one byte-exact echo through
  * the forwarded port. The path is the one the forwarder reports for that
  * stream (`stream to echo over <path> closed`), the reason its `path` line.
+ * When the first stream went over the relay where theory says direct, the
+ * cell waits for the client's relay → direct upgrade and measures a second
+ * stream: the cell's path is the one new streams take once settled.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expectHybrid, meetsExpectation, type CellPath } from './matrix.js';
+import { expectHybrid, type CellPath } from './matrix.js';
 import { turnRestCredentials } from './matrix-runner.js';
 import { nsProcess, type NsProcess } from './ns-process.js';
 import { GATEWAY, clientNs, nsRun, type ClientKind } from './testbed/index.js';
@@ -19,6 +22,8 @@ export const HYBRID_ICE_TIMEOUT_S = 5;
 const ECHO_BYTES = 256 * 1024;
 /** Process start-up (node + bundle) under the matrix's CPU load. */
 const READY_MS = 20_000;
+/** How long a cell that started relayed waits for `path direct (relay-upgraded-to-direct: …)` (first attempt at once, then 1, 2, 4 s backoff). */
+export const UPGRADE_WAIT_MS = 12_000;
 
 export interface HybridEnv {
   /** The `peerlink` binary (built or bundled). */
@@ -41,6 +46,10 @@ export interface HybridCellResult {
   readonly firstStreamMs: number | null;
   /** `connect` listening → its first `path direct|relay` line (p2p dial: signaling + ICE + DTLS + SCTP), ms. */
   readonly p2pMs: number | null;
+  /** Path of the first stream (differs from `measured` when the client upgraded relay → direct). */
+  readonly firstPath: CellPath;
+  /** First p2p path line → the relay → direct upgrade line, ms; null without an upgrade. */
+  readonly upgradeMs: number | null;
 }
 
 const gatewayUrl = `http://${GATEWAY.ip}:${GATEWAY.httpPort}`;
@@ -64,6 +73,18 @@ export async function registerDevice(tools: string, name: string): Promise<{ tok
   return { token: user.body.token, deviceId, credential: device.body.credential };
 }
 
+/** Echo service + hybrid agent in one namespace, its device online with a peer id. */
+export interface AgentSide {
+  readonly agent: NsProcess;
+  readonly echo: NsProcess;
+  /** The device owner's token and the device. */
+  readonly token: string;
+  readonly deviceId: string;
+  /** The device's peer id (what a WebRTC client dials). */
+  readonly peerId: string;
+  stop(): Promise<void>;
+}
+
 export interface HybridPair {
   readonly agent: NsProcess;
   readonly echo: NsProcess;
@@ -75,13 +96,8 @@ export interface HybridPair {
   stop(): Promise<void>;
 }
 
-/**
- * Echo service + hybrid agent in `agentNs`, `peerlink connect --mode hybrid`
- * in `clientNs`, both against the testbed gateway; `iceTimeoutS` for both
- * (default {@link HYBRID_ICE_TIMEOUT_S}), `connectArgs` extra `connect` flags.
- */
-export async function startHybridPair(env: HybridEnv, name: string, agentNs: string, clientNsName: string, options: { iceTimeoutS?: number; connectArgs?: readonly string[] } = {}): Promise<HybridPair> {
-  const iceTimeoutS = options.iceTimeoutS ?? HYBRID_ICE_TIMEOUT_S;
+/** Registers an account and device `name`, starts the echo service and the hybrid agent (`p2p.ice_timeout` `iceTimeoutS`) in `agentNs`. */
+export async function startAgentSide(env: HybridEnv, name: string, agentNs: string, iceTimeoutS: number = HYBRID_ICE_TIMEOUT_S): Promise<AgentSide> {
   const { token, deviceId, credential } = await registerDevice(env.tools, name);
   const started: NsProcess[] = [];
   const stop = async (): Promise<void> => {
@@ -112,21 +128,39 @@ export async function startHybridPair(env: HybridEnv, name: string, agentNs: str
     const agent = nsProcess(agentNs, ['node', env.cli, 'agent', '--config', configPath], `agent ${name}`);
     started.push(agent);
     await agent.waitFor(/local API http/, READY_MS);
-    // `connect` needs the device's peer id, bound once the agent has signed in to /p2p.
+    // Clients need the device's peer id, bound once the agent has signed in to /p2p.
     for (let i = 0; ; i++) {
       const device = await gatewayApi<{ peerId?: string | null; status?: string }>(env.tools, 'GET', `/api/devices/${deviceId}`, token);
-      if (typeof device.body.peerId === 'string' && device.body.status === 'online') break;
+      if (typeof device.body.peerId === 'string' && device.body.status === 'online') return { agent, echo, token, deviceId, peerId: device.body.peerId, stop };
       if (i >= 100) throw new Error(`device ${deviceId} never online with a peer id: ${JSON.stringify(device.body)}\n${agent.output()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    const connect = nsProcess(
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/**
+ * Echo service + hybrid agent in `agentNs`, `peerlink connect --mode hybrid`
+ * in `clientNs`, both against the testbed gateway; `iceTimeoutS` for both
+ * (default {@link HYBRID_ICE_TIMEOUT_S}), `connectArgs` extra `connect` flags.
+ */
+export async function startHybridPair(env: HybridEnv, name: string, agentNs: string, clientNsName: string, options: { iceTimeoutS?: number; connectArgs?: readonly string[] } = {}): Promise<HybridPair> {
+  const iceTimeoutS = options.iceTimeoutS ?? HYBRID_ICE_TIMEOUT_S;
+  const side = await startAgentSide(env, name, agentNs, iceTimeoutS);
+  let connect: NsProcess | undefined;
+  const stop = async (): Promise<void> => {
+    await Promise.all([side.stop(), connect?.kill()]);
+  };
+  try {
+    connect = nsProcess(
       clientNsName,
-      ['node', env.cli, 'connect', deviceId, '--forward', '0:echo', '--mode', 'hybrid', '--gateway', gatewayUrl, '--token', token, '--ice-timeout', String(iceTimeoutS), ...(options.connectArgs ?? [])],
+      ['node', env.cli, 'connect', side.deviceId, '--forward', '0:echo', '--mode', 'hybrid', '--gateway', gatewayUrl, '--token', side.token, '--ice-timeout', String(iceTimeoutS), ...(options.connectArgs ?? [])],
       `connect ${name}`,
     );
-    started.push(connect);
     const listening = await connect.waitFor(/listening on 127\.0\.0\.1:(\d+)/, READY_MS);
-    return { agent, echo, connect, port: Number(listening.match[1]), listeningAt: listening.line.at, stop };
+    return { agent: side.agent, echo: side.echo, connect, port: Number(listening.match[1]), listeningAt: listening.line.at, stop };
   } catch (err) {
     await stop();
     throw err;
@@ -141,9 +175,20 @@ export async function runExchange(tools: string, ns: string, port: number, bytes
 }
 
 const PATH_LINE = /path (direct|relay|tunnel|none) \((.*)\)$/;
-const CLOSED_LINE = /stream to echo over (direct|relay|tunnel|none) closed/;
+const CLOSED_LINE = /stream to echo over (direct|relay|tunnel|none) closed/g;
+const UPGRADE_LINE = /path direct \((relay-upgraded-to-direct: .*)\)$/;
 
 let cellCount = 0;
+
+/** The path of the `n`-th closed stream (1-based), waiting for its line. */
+async function closedPath(pair: HybridPair, n: number): Promise<CellPath | null> {
+  for (let i = 0; i < 50; i++) {
+    const paths = pair.connect.lines.flatMap((l) => [...l.text.matchAll(CLOSED_LINE)].map((m) => m[1] as CellPath));
+    if (paths.length >= n) return paths[n - 1]!;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return null;
+}
 
 /** Cell (c) for one ordered pair: agent on side a, client on side b. */
 export async function runHybridCell(env: HybridEnv, a: ClientKind, b: ClientKind): Promise<HybridCellResult> {
@@ -152,11 +197,21 @@ export async function runHybridCell(env: HybridEnv, a: ClientKind, b: ClientKind
   try {
     // Account and device names are unique per run: the same pair may run twice (time to connected).
     pair = await startHybridPair(env, `${a}-${b}-${++cellCount}`, clientNs(a, 'a'), clientNs(b, 'b'));
-    const result = await runExchange(env.tools, clientNs(b, 'b'), pair.port, ECHO_BYTES);
-    const closed = result?.ok === true ? await pair.connect.waitFor(CLOSED_LINE, 5_000).catch(() => null) : null;
-    const pathLine = pair.connect.lines.find((l) => PATH_LINE.test(l.text));
+    const first = await runExchange(env.tools, clientNs(b, 'b'), pair.port, ECHO_BYTES);
+    const firstPath: CellPath = first?.ok === true ? ((await closedPath(pair, 1)) ?? 'fail') : 'fail';
+    let result = first;
+    let measured = firstPath;
+    if (firstPath === 'relay' && expected === 'direct') {
+      // Relayed where a direct path exists: the client keeps trying direct-only in the background.
+      const upgraded = await pair.connect.waitFor(UPGRADE_LINE, UPGRADE_WAIT_MS).catch(() => null);
+      if (upgraded !== null) {
+        result = await runExchange(env.tools, clientNs(b, 'b'), pair.port, ECHO_BYTES);
+        measured = result?.ok === true ? ((await closedPath(pair, 2)) ?? 'fail') : 'fail';
+      }
+    }
     const p2pLine = pair.connect.lines.find((l) => /path (direct|relay) \(/.test(l.text));
-    const measured: CellPath = result?.ok === true && closed !== null ? (closed.match[1] as CellPath) : 'fail';
+    const upgradeLine = pair.connect.lines.find((l) => UPGRADE_LINE.test(l.text));
+    const pathLine = upgradeLine ?? pair.connect.lines.find((l) => PATH_LINE.test(l.text));
     const reason = result?.ok !== true ? `echo ${result === null ? 'gave no result' : `${result.received}/${result.sent} B, not byte-exact`}` : (PATH_LINE.exec(pathLine?.text ?? '')?.[2] ?? 'no path line');
     return {
       a,
@@ -164,11 +219,13 @@ export async function runHybridCell(env: HybridEnv, a: ClientKind, b: ClientKind
       expected,
       measured,
       reason: measured === expected ? reason : `${reason}\n${pair.connect.output()}\n${pair.agent.output()}`,
-      firstStreamMs: result?.ok === true ? result.ms : null,
+      firstStreamMs: first?.ok === true ? first.ms : null,
       p2pMs: p2pLine ? p2pLine.at - pair.listeningAt : null,
+      firstPath,
+      upgradeMs: upgradeLine && p2pLine ? upgradeLine.at - p2pLine.at : null,
     };
   } catch (err) {
-    return { a, b, expected, measured: 'fail', reason: err instanceof Error ? err.message : String(err), firstStreamMs: null, p2pMs: null };
+    return { a, b, expected, measured: 'fail', reason: err instanceof Error ? err.message : String(err), firstStreamMs: null, p2pMs: null, firstPath: 'fail', upgradeMs: null };
   } finally {
     await pair?.stop();
   }
@@ -190,11 +247,10 @@ export async function runHybridCells(env: HybridEnv, cells: readonly { a: Client
 
 /**
  * Hybrid cells whose measurement differs from `expectHybrid`, one line each.
- * The ICE-agent exception of (b) applies (see `meetsExpectation`): with TURN
- * configured, libjuice may nominate a relay pair where a direct one exists;
- * such cells are shown as `relay†`. Moving them to direct is an open gap of
- * the hybrid mode (it only falls forward from the tunnel, not from relay).
+ * No exception: where (b)'s ICE agent nominated the relay pair although a
+ * direct one exists, the hybrid client upgrades relay → direct, so the cell
+ * must end up direct.
  */
 export function hybridDifferences(results: readonly HybridCellResult[]): string[] {
-  return results.filter((r) => !meetsExpectation('turn', r.expected, r.measured)).map((r) => `hybrid ${r.a}→${r.b}: expected ${r.expected}, measured ${r.measured} (${r.reason})`);
+  return results.filter((r) => r.measured !== r.expected).map((r) => `hybrid ${r.a}→${r.b}: expected ${r.expected}, measured ${r.measured} (${r.reason})`);
 }

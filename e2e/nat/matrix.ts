@@ -50,6 +50,15 @@ export function expectHybrid(a: ClientKind, b: ClientKind): CellPath {
   return webrtc === 'fail' ? 'tunnel' : webrtc;
 }
 
+/**
+ * (d) Chromium (browser side, dialling, STUN + TURN from the gateway) ↔ the
+ * hybrid agent: as (b). A browser has no tunnel provider, so where WebRTC
+ * cannot go the cell fails (web-only is left out of the subset for that).
+ */
+export function expectBrowser(agent: ClientKind, browser: ClientKind): CellPath {
+  return expectWithTurn(agent, browser);
+}
+
 /** The NAT-theory reason behind a pair's STUN-only expectation (the doc's "why" column). */
 export function theoryReason(a: ClientKind, b: ClientKind): string {
   if (a === 'webonly' || b === 'webonly') return 'web-only side: no UDP, TURN unreachable';
@@ -71,8 +80,9 @@ export function theoryReason(a: ClientKind, b: ClientKind): string {
  * is nominated: measured on open↔open, open↔eim, eim↔eim, eim↔double and
  * double↔double at one cell at a time, in a few of the runs. That is ICE-agent
  * policy, not NAT behaviour, so the theory stays `direct` and the matrix
- * reports such a cell as `relay†`; moving such a connection back to direct is
- * the hybrid mode's job ("fall forward"), measured in (c).
+ * reports such a cell as `relay†`. (b) measures the raw ICE agent, so the
+ * exception stays there; (c) does not use it: the hybrid client upgrades such
+ * a connection to direct (`direct-upgrade.ts`) and must end up direct.
  */
 export function meetsExpectation(mode: 'stun' | 'turn', expected: CellPath, measured: CellPath): boolean {
   if (measured === expected) return true;

@@ -145,7 +145,8 @@ export class HybridForwarder {
   async #hold(first: P2PConnection): Promise<string> {
     const abort = new AbortController();
     const stopped = this.#sleeper.sleep(2 ** 31 - 1).then(() => ({ kind: 'stopped' as const }));
-    const upgrade = isRelayed(first) && this.#init.upgrade !== false ? this.#upgrade(abort.signal).then((conn) => ({ kind: 'upgraded' as const, conn })) : new Promise<never>(() => {});
+    const never = new Promise<never>(() => {});
+    let upgrade: Promise<{ kind: 'upgraded'; conn: P2PConnection | undefined }> = isRelayed(first) && this.#init.upgrade !== false ? this.#upgrade(abort.signal).then((conn) => ({ kind: 'upgraded' as const, conn })) : never;
     let current = first;
     try {
       for (;;) {
@@ -156,11 +157,8 @@ export class HybridForwarder {
         const event = await Promise.race([closed, stopped, upgrade]);
         if (event.kind === 'stopped') return 'stopped';
         if (event.kind === 'closed') return event.reason;
-        if (event.conn === undefined) {
-          // Upgrade gave up: stay on the relay until it closes.
-          const end = await Promise.race([closed, stopped]);
-          return end.kind === 'closed' ? end.reason : 'stopped';
-        }
+        upgrade = never; // one upgrade per relayed connection
+        if (event.conn === undefined) continue; // gave up: stay on the relay until it closes
         this.#direct = event.conn;
         this.#setPath('direct', `relay-upgraded-to-direct: ${event.conn.path.reason}`);
         this.#retire(current);
