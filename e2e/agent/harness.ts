@@ -25,7 +25,7 @@ const SECRET = 'x'.repeat(48);
 
 export async function startTestGateway(dataDir: string, options: TunnelRelayOptions = {}, port = 0): Promise<TestGateway> {
   const stores: DatabaseStores = await openStores({ sqlitePath: join(dataDir, 'peerlink.db') });
-  const devices = new SqlDeviceStore(stores.db, options.tunnelPorts ?? { min: 41_000, max: 41_099 });
+  const devices = new SqlDeviceStore(stores.db, options.tunnelPorts ?? { min: 21_000, max: 21_099 });
   const tokens = new TokenService({ secret: SECRET });
   const app: FastifyInstance = Fastify({ logger: false, forceCloseConnections: true });
   await registerHttpApi(app, {

@@ -33,7 +33,7 @@ let p2pAllowed = true;
 
 beforeAll(async () => {
   dir = await tempDir('peerlink-hybrid-');
-  gw = await startTestGateway(dir.path, { tunnelPorts: { min: 41_300, max: 41_399 } });
+  gw = await startTestGateway(dir.path, { tunnelPorts: { min: 21_300, max: 21_399 } });
   http = createServer();
   io = new Server(http);
   const reach = deviceReachPolicy(gw.devices);

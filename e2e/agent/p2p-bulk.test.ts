@@ -27,8 +27,8 @@ const SLOW_BLOB = 8 << 20;
 const SLOW_USERSPACE_BOUND = 2 << 20;
 
 const modes = [
-  { mode: 'p2p', tunnelPorts: { min: 41_400, max: 41_449 } },
-  { mode: 'hybrid', tunnelPorts: { min: 41_450, max: 41_499 } },
+  { mode: 'p2p', tunnelPorts: { min: 21_400, max: 21_449 } },
+  { mode: 'hybrid', tunnelPorts: { min: 21_450, max: 21_499 } },
 ] as const;
 
 describe.each(modes)('$mode mode, p2p working', ({ mode, tunnelPorts }) => {

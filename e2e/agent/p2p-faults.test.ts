@@ -32,7 +32,7 @@ interface Connections {
 
 beforeAll(async () => {
   service = await startTcpService(echo);
-  world = await startP2pWorld({ mode: 'p2p', deviceId, tunnelPorts: { min: 41_500, max: 41_549 }, services: [{ name: 'echo', target: service.target }] });
+  world = await startP2pWorld({ mode: 'p2p', deviceId, tunnelPorts: { min: 21_500, max: 21_549 }, services: [{ name: 'echo', target: service.target }] });
 });
 
 afterAll(async () => {

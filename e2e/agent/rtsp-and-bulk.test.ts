@@ -34,7 +34,7 @@ async function freePort(): Promise<number> {
 
 beforeAll(async () => {
   dir = await tempDir('peerlink-agent-bulk-');
-  gw = await startTestGateway(dir.path, { tunnelPorts: { min: 41_200, max: 41_299 } });
+  gw = await startTestGateway(dir.path, { tunnelPorts: { min: 21_200, max: 21_299 } });
   owner = await register(gw.url, 'owner');
   echoService = await startTcpService(echo);
   sink = await startTcpService((socket) => {
@@ -74,8 +74,8 @@ describe('tunnel data path', () => {
     });
     // ffprobe accepts exactly one connection, so readiness cannot be probed by connecting: give it a moment to bind.
     await new Promise((r) => setTimeout(r, 1000));
-    // Server ports follow the service order at creation: echo 41200, sink 41201, rtsp 41202.
-    const publisher = spawn('ffmpeg', ['-v', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=10', '-t', '4', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-f', 'rtsp', '-rtsp_transport', 'tcp', 'rtsp://127.0.0.1:41202/cam'], { stdio: 'ignore' });
+    // Server ports follow the service order at creation: echo 21200, sink 21201, rtsp 21202.
+    const publisher = spawn('ffmpeg', ['-v', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=10', '-t', '4', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-f', 'rtsp', '-rtsp_transport', 'tcp', 'rtsp://127.0.0.1:21202/cam'], { stdio: 'ignore' });
     try {
       expect(await probe).toBe('h264,320,240');
     } finally {
@@ -122,7 +122,7 @@ describe('faults', () => {
     const connects = agent.agent.transports()[0]!.connects;
     expect((await fetch(`${agent.apiUrl}/p2p/reconnect`, { method: 'POST' })).status).toBe(202);
     await until(() => agent.agent.transports()[0]!.connects > connects && gw.relay.isOnline('cam-bulk'), 10_000, 'reconnect');
-    expect((await exchange(41_200, Buffer.from('after reconnect'))).toString()).toBe('after reconnect');
+    expect((await exchange(21_200, Buffer.from('after reconnect'))).toString()).toBe('after reconnect');
   });
 
   it('gateway restart: the agent reports offline, then reconnects; new streams work', async () => {
@@ -131,8 +131,8 @@ describe('faults', () => {
     await until(() => agent.agent.status().status !== 'online', 10_000, 'agent notices');
     const status = await (await fetch(`${agent.apiUrl}/p2p/status`)).json();
     expect(status.connection_quality).toBe('lost');
-    gw = await startTestGateway(dir.path, { tunnelPorts: { min: 41_200, max: 41_299 } }, port);
+    gw = await startTestGateway(dir.path, { tunnelPorts: { min: 21_200, max: 21_299 } }, port);
     await until(() => gw.relay.isOnline('cam-bulk'), 15_000, 'agent back online');
-    expect((await exchange(41_200, Buffer.from('after restart'))).toString()).toBe('after restart');
+    expect((await exchange(21_200, Buffer.from('after restart'))).toString()).toBe('after restart');
   });
 });

@@ -12,7 +12,7 @@ let stranger: string;
 
 beforeAll(async () => {
   dir = await tempDir('peerlink-agent-');
-  gw = await startTestGateway(dir.path, { tunnelPorts: { min: 41_100, max: 41_199 } });
+  gw = await startTestGateway(dir.path, { tunnelPorts: { min: 21_100, max: 21_199 } });
   service = await startTcpService(echo);
   owner = await register(gw.url, 'owner');
   viewer = await register(gw.url, 'viewer');
@@ -35,12 +35,12 @@ describe('tunnel mode', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: 'cam-1', status: 'online', mode: 'tunnel', owner: 'owner' });
     expect(res.body.peerId).toMatch(/.+/);
-    expect(res.body.services).toEqual([{ name: 'echo', serverPort: 41_100, reachableAt: '127.0.0.1:41100' }]);
+    expect(res.body.services).toEqual([{ name: 'echo', serverPort: 21_100, reachableAt: '127.0.0.1:21100' }]);
   });
 
   it('echoes through the server port', async () => {
     const data = Buffer.from('hello through the server port');
-    expect((await exchange(41_100, data)).toString()).toBe(data.toString());
+    expect((await exchange(21_100, data)).toString()).toBe(data.toString());
   });
 
   it('echoes through /tunnel/client for the owner, refuses strangers at the upgrade', async () => {

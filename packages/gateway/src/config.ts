@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { GatewayError } from './errors.js';
+import { DEFAULT_TUNNEL_PORTS } from './tunnel/options.js';
 
 export interface GatewayConfig {
   /** TCP port of the HTTP API, Socket.IO and the web app. Env `PEERLINK_PORT`, flag `--port`. Default 8000. */
@@ -42,7 +43,7 @@ export interface GatewayConfig {
   readonly authRateWindowMs: number;
   /** Most signaling packets kept for replay to reconnecting sockets (connection state recovery). Env `PEERLINK_RECOVERY_BUFFER_PACKETS`. Default 20000. */
   readonly recoveryBufferPackets: number;
-  /** Server ports for device services reached through the tunnel. Env `PEERLINK_TUNNEL_PORTS` (`min-max`). Default 40000-40999. */
+  /** Server ports for device services reached through the tunnel. Env `PEERLINK_TUNNEL_PORTS` (`min-max`). Default 20000-20999, below Linux's ephemeral range. */
   readonly tunnelPorts: { readonly min: number; readonly max: number };
   /** pino log level. Env `PEERLINK_LOG_LEVEL`. Default `info`. */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -107,7 +108,7 @@ const schema = z.object({
   authRateMax: z.coerce.number().int().min(1).default(20),
   authRateWindowMs: z.coerce.number().int().min(1000).default(60_000),
   recoveryBufferPackets: z.coerce.number().int().min(1).max(10_000_000).default(20_000),
-  tunnelPorts: portRange.default({ min: 40000, max: 40999 }),
+  tunnelPorts: portRange.default({ ...DEFAULT_TUNNEL_PORTS }),
   webRoot: z.string().min(1).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -17,7 +17,11 @@ export interface TunnelRelayOptions {
   readonly maxClients?: number;
   /** An agent must complete the key proof within this many ms (default 10 000). */
   readonly handshakeTimeoutMs?: number;
-  /** Server port range for device services (default 40000-40999; env `PEERLINK_TUNNEL_PORTS`). */
+  /**
+   * Server port range for device services (default 20000-20999; env `PEERLINK_TUNNEL_PORTS`). Keep it outside the
+   * kernel's ephemeral range (`/proc/sys/net/ipv4/ip_local_port_range`, 32768-60999 on Linux), or an outgoing
+   * connection may hold a service's port when the gateway wants to listen on it.
+   */
   readonly tunnelPorts?: PortRange;
   /** Address server ports listen on (default `127.0.0.1`: only the gateway host reaches them). */
   readonly serverPortHost?: string;
@@ -27,7 +31,7 @@ export interface TunnelRelayOptions {
 
 export type ResolvedTunnelOptions = Required<Omit<TunnelRelayOptions, 'session'>> & { session: SessionOptions };
 
-export const DEFAULT_TUNNEL_PORTS: PortRange = { min: 40_000, max: 40_999 };
+export const DEFAULT_TUNNEL_PORTS: PortRange = { min: 20_000, max: 20_999 };
 
 export const TUNNEL_DEFAULTS: ResolvedTunnelOptions = {
   maxPayload: FRAME_HEADER_LENGTH + MAX_FRAME_PAYLOAD,
@@ -52,10 +56,10 @@ export function resolveTunnelOptions(options: TunnelRelayOptions = {}): Resolved
   return o;
 }
 
-/** Parses `min-max` (e.g. `PEERLINK_TUNNEL_PORTS=40000-40999`). Throws RangeError naming `what`. */
+/** Parses `min-max` (e.g. `PEERLINK_TUNNEL_PORTS=20000-20999`). Throws RangeError naming `what`. */
 export function parsePortRange(text: string, what = 'PEERLINK_TUNNEL_PORTS'): PortRange {
   const match = /^\s*(\d{1,5})\s*-\s*(\d{1,5})\s*$/.exec(text);
-  if (match === null) throw new RangeError(`${what} must look like "40000-40999", got "${text}"`);
+  if (match === null) throw new RangeError(`${what} must look like "20000-20999", got "${text}"`);
   const range = { min: Number(match[1]), max: Number(match[2]) };
   checkPortRange(range, what);
   return range;
