@@ -12,7 +12,15 @@
  * wire it is still one message holding one frame, so peers that read whole
  * messages are unaffected. A client-side (masking) WebSocket still copies the
  * payload once, inside `ws`, to mask it.
+ *
+ * One write per tick: `ws` writes every fragment with its own socket write
+ * (a syscall, a TCP segment with TCP_NODELAY, and a wakeup plus a read on
+ * the receiving end). The link corks the WebSocket's TCP socket on the first
+ * send of a tick and uncorks it on `process.nextTick`, so a frame's two
+ * fragments, and everything else sent in the same tick (window updates,
+ * several frames decoded from one read), leave in one `writev`.
  */
+import { Socket } from 'node:net';
 import type { FrameBytes } from '@peerlink/protocol';
 import type { SessionLink, SessionLinkEvents } from '@peerlink/sdk';
 import WebSocket from 'ws';
@@ -28,6 +36,7 @@ export class WebSocketLink implements SessionLink {
   #events: SessionLinkEvents | undefined;
   #lost = false;
   #early: FrameBytes[] | undefined = [];
+  #corked = false;
 
   constructor(ws: WebSocket) {
     this.#ws = ws;
@@ -59,12 +68,14 @@ export class WebSocketLink implements SessionLink {
 
   send(_channel: 'reliable' | 'unreliable', bytes: Uint8Array): void {
     if (this.#ws.readyState !== WebSocket.OPEN) return;
+    this.#corkUntilNextTick();
     this.#ws.send(bytes, { binary: true });
   }
 
   /** One frame as one message, one WebSocket fragment per part (no joining copy). */
   sendParts(_channel: 'reliable' | 'unreliable', parts: readonly Uint8Array[]): void {
     if (this.#ws.readyState !== WebSocket.OPEN) return;
+    this.#corkUntilNextTick();
     const last = parts.length - 1;
     parts.forEach((part, i) => this.#ws.send(part, { binary: true, fin: i === last }));
   }
@@ -73,11 +84,38 @@ export class WebSocketLink implements SessionLink {
     if (this.#ws.readyState === WebSocket.OPEN || this.#ws.readyState === WebSocket.CONNECTING) this.#ws.close(NORMAL_CLOSURE, 'session closed');
   }
 
+  /** Whether sends of the current tick are being held for one write (for tests). */
+  get corked(): boolean {
+    return this.#corked;
+  }
+
+  #corkUntilNextTick(): void {
+    if (this.#corked) return;
+    const socket = rawSocket(this.#ws);
+    if (socket === undefined) return;
+    this.#corked = true;
+    socket.cork();
+    process.nextTick(() => {
+      this.#corked = false;
+      socket.uncork();
+    });
+  }
+
   #lose(reason: string): void {
     if (this.#lost) return;
     this.#lost = true;
     this.#events?.lost(reason);
   }
+}
+
+/**
+ * The TCP (or TLS) socket under an open WebSocket. `ws` keeps it in the
+ * undocumented `_socket` field (stable across ws 3–8); read it defensively:
+ * anything unexpected means no corking, never a failure.
+ */
+function rawSocket(ws: WebSocket): Socket | undefined {
+  const socket: unknown = (ws as unknown as { _socket?: unknown })._socket;
+  return socket instanceof Socket && !socket.destroyed ? socket : undefined;
 }
 
 function toFrameBytes(data: WebSocket.RawData): FrameBytes {
