@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { Agent, loadAgentConfig, loadOrCreateIdentity, splitHostPort, startMonitorApi, loadNodeRtc } from '@peerlink/agent';
+import { tuneHeapForStreaming } from '@peerlink/agent/wire';
 
 /** `peerlink agent --config agent.json`: the device agent and its local monitoring API. */
 export function registerAgent(program: Command): void {
@@ -9,6 +10,8 @@ export function registerAgent(program: Command): void {
     .requiredOption('-c, --config <file>', 'agent.json (see packages/agent README)')
     .action(async (flags: { config: string }) => {
       const config = await loadAgentConfig(flags.config);
+      // Bulk socket I/O: without this, V8 runs a full GC every ~100 ms (see heap-tuning.ts).
+      tuneHeapForStreaming();
       const identity = await loadOrCreateIdentity(config.key_file);
       // p2p and hybrid modes accept WebRTC connections through node-datachannel.
       const rtc = config.agent.connection_mode === 'tunnel' ? undefined : await loadNodeRtc();

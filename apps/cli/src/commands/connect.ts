@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { HybridForwarder, loadNodeRtc, TunnelForwarder, type ForwardSpec } from '@peerlink/agent';
+import { tuneHeapForStreaming } from '@peerlink/agent/wire';
 import { iceServersFromGateway, isPeerId, type PeerId } from '@peerlink/sdk';
 
 interface ConnectFlags {
@@ -87,6 +88,8 @@ export function registerConnect(program: Command): void {
       if (token === undefined || token === '') throw new Error('--token (or PEERLINK_TOKEN) is required');
       if (flags.forward.length === 0) throw new Error('give at least one --forward <localPort>:<service>');
       const out = (line: string): boolean => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+      // Bulk socket I/O: without this, V8 runs a full GC every ~100 ms (see heap-tuning.ts).
+      tuneHeapForStreaming();
       if (flags.mode !== 'tunnel') return runP2p(deviceId, flags, token, flags.mode, out);
       const forwarder = new TunnelForwarder({
         gatewayUrl: flags.gateway,
