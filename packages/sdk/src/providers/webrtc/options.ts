@@ -21,15 +21,21 @@ export interface WebRtcTimeouts {
 
 /**
  * Session options of WebRTC connections unless `session` overrides them.
- * `maxChunkBytes` 65 527 (instead of the session's 16 KiB): the largest
- * payload whose frame (9-byte header) fits the 64 KiB message size SCTP
- * assumes when a peer announces none (RFC 8841 §6.1); a quarter of the
- * sends, message events and frame headers per byte. The stream window stays
- * the session default (256 KiB): 1 and 4 MiB measured no better beyond the
- * noise in `bench/p2p` (docs/BENCHMARKS.md, P2P).
+ * - `maxChunkBytes` 65 527 (instead of the session's 16 KiB): the largest
+ *   payload whose frame (9-byte header) fits the 64 KiB message size SCTP
+ *   assumes when a peer announces none (RFC 8841 §6.1); a quarter of the
+ *   sends, message events and frame headers per byte.
+ * - `streamWindow` 1 MiB (instead of 256 KiB, like the tunnel's sessions):
+ *   libdatachannel's send queue, SCTP and the thread hops to the JS thread
+ *   hold far more than 256 KiB in flight at loopback/LAN speed, so a 256 KiB
+ *   window stalls the sender on credit (0.62–0.69× bare node-datachannel,
+ *   peers in separate processes) where 1 MiB reached ≥ 0.9× (docs/BENCHMARKS.md,
+ *   P2P). It is also what one stalled reader may hold per stream
+ *   (`e2e/agent/p2p-bulk` bounds that at 2 MiB).
  */
 export const WEBRTC_SESSION_DEFAULTS: SessionOptions = {
   maxChunkBytes: 65_527,
+  streamWindow: 1_048_576,
 };
 
 export interface WebRtcProviderOptions {
