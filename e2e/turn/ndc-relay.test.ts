@@ -1,9 +1,9 @@
 /**
  * Two node-datachannel (libdatachannel) peers, both relay-only
- * (`iceTransportPolicy: 'relay'`), exchange data through our TURN servers.
- * Each peer has its own server: through a single server, each relay would
- * have to send to that server's own relay ports, which the peer filter never
- * allows (a relay loop). Native API with explicit negotiation (see
+ * (`iceTransportPolicy: 'relay'`), exchange data through our TURN servers:
+ * each through its own server, and both through the same server (the core
+ * hands data between its own allocations; nothing is sent to its own relay
+ * ports over the network). Native API with explicit negotiation (see
  * e2e/gateway/webrtc-call.test.ts for why not the W3C polyfill).
  */
 import nodeDataChannel from 'node-datachannel';
@@ -38,9 +38,10 @@ function peer(name: string, server: TurnServerHandle): nodeDataChannel.PeerConne
   return new nodeDataChannel.PeerConnection(name, { iceServers: [url], iceTransportPolicy: 'relay', disableAutoNegotiation: true });
 }
 
-describe('node-datachannel peers in relay-only mode', () => {
-  it('open a data channel over relay candidates and exchange messages; metrics count the relayed bytes', async () => {
-    const [one, two] = servers as [(typeof servers)[0], (typeof servers)[0]];
+type Server = (typeof servers)[0];
+
+/** Alice (via `one`) and Bob (via `two`) connect relay-only and echo 20 messages; both ends' selected pair is relay ↔ relay. */
+async function relayOnlyExchange(one: Server, two: Server): Promise<void> {
     const pa = peer('alice', one.handle);
     const pb = peer('bob', two.handle);
     try {
@@ -82,7 +83,7 @@ describe('node-datachannel peers in relay-only mode', () => {
       const pair = pa.getSelectedCandidatePair();
       expect(pair?.local.type).toBe('relay');
       expect(pair?.remote.type).toBe('relay');
-      for (const { registry } of [one, two]) {
+      for (const { registry } of new Set([one, two])) {
         expect(await relayed(registry, 'peerlink_turn_relayed_bytes_total', 'client_to_peer')).toBeGreaterThan(20 * 'message 0'.length);
         expect(await relayed(registry, 'peerlink_turn_relayed_bytes_total', 'peer_to_client')).toBeGreaterThan(20 * 'message 0'.length);
       }
@@ -90,5 +91,16 @@ describe('node-datachannel peers in relay-only mode', () => {
       pa.close();
       pb.close();
     }
+}
+
+describe('node-datachannel peers in relay-only mode', () => {
+  it('each through its own server: open a data channel over relay candidates and exchange messages; metrics count the relayed bytes', async () => {
+    const [one, two] = servers as [Server, Server];
+    await relayOnlyExchange(one, two);
+  });
+
+  it('both through the same server: the server delivers between its own allocations', async () => {
+    const one = servers[0] as Server;
+    await relayOnlyExchange(one, one);
   });
 });

@@ -47,7 +47,14 @@ export type TurnAction =
    * When `payload` is present it follows `bytes` in the same datagram or frame: the driver sends
    * `[bytes, payload]` with scatter/gather so relayed data is not copied (UDP ChannelData only).
    */
-  | { readonly type: 'send-to-client'; readonly fiveTuple: FiveTuple; readonly bytes: Uint8Array; readonly payload?: Uint8Array }
+  | {
+      readonly type: 'send-to-client';
+      readonly fiveTuple: FiveTuple;
+      readonly bytes: Uint8Array;
+      readonly payload?: Uint8Array;
+      /** Set when this relays another client's data on this server (both relay-only): its payload size, for counting. */
+      readonly internalBytes?: number;
+    }
   /** Send a UDP datagram from the allocation's relayed transport address to a peer. */
   | { readonly type: 'send-to-peer'; readonly allocationId: number; readonly peer: TransportAddress; readonly bytes: Uint8Array }
   /**

@@ -134,10 +134,10 @@ describe('PeerAddressFilter own transport addresses', () => {
     own: { relayIps: ['127.0.0.1', '203.0.113.5'], relayPorts: { min: 50000, max: 50010 }, listeners: [{ ip: '127.0.0.1', port: 3478 }] },
   });
 
-  it('refuses relaying to our relay ports and listeners even when allow-listed', () => {
-    expect(filter.checkTransportAddress('127.0.0.1', 50005)).toEqual({ allowed: false, reason: 'own-address' });
-    expect(filter.checkTransportAddress('203.0.113.5', 50000)).toEqual({ allowed: false, reason: 'own-address' });
-    expect(filter.checkTransportAddress('::ffff:203.0.113.5', 50010)).toEqual({ allowed: false, reason: 'own-address' });
+  it('marks our relay ports own-relay (delivered internally, never sent) and refuses our listeners, even when allow-listed', () => {
+    expect(filter.checkTransportAddress('127.0.0.1', 50005)).toEqual({ allowed: false, reason: 'own-relay' });
+    expect(filter.checkTransportAddress('203.0.113.5', 50000)).toEqual({ allowed: false, reason: 'own-relay' });
+    expect(filter.checkTransportAddress('::ffff:203.0.113.5', 50010)).toEqual({ allowed: false, reason: 'own-relay' });
     expect(filter.checkTransportAddress('127.0.0.1', 3478)).toEqual({ allowed: false, reason: 'own-address' });
   });
 

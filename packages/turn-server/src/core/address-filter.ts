@@ -22,7 +22,9 @@ export type PeerDenyReason =
   | 'shared-address-space'
   | 'unique-local'
   | 'site-local'
-  | 'own-address';
+  | 'own-address'
+  /** One of the server's relayed transport addresses: never sent to over the network; the core delivers to that allocation itself. */
+  | 'own-relay';
 
 export type PeerVerdict = { readonly allowed: true; readonly address: IpAddress } | { readonly allowed: false; readonly reason: PeerDenyReason };
 
@@ -145,7 +147,7 @@ export class PeerAddressFilter {
     if (!verdict.allowed) return verdict;
     const ip = verdict.address;
     const inRelayRange = port >= this.#relayPorts.min && port <= this.#relayPorts.max;
-    if (inRelayRange && this.#relayIps.some((own) => sameIp(own, ip))) return { allowed: false, reason: 'own-address' };
+    if (inRelayRange && this.#relayIps.some((own) => sameIp(own, ip))) return { allowed: false, reason: 'own-relay' };
     if (this.#listeners.some((l) => l.port === port && sameIp(l.ip, ip))) return { allowed: false, reason: 'own-address' };
     return verdict;
   }

@@ -80,8 +80,7 @@ export function handleAllocate(ctx: CoreContext, request: StunMessage, tuple: Fi
 /** Completes a pending Allocate once the driver has bound the relay socket. */
 export function completeAllocate(ctx: CoreContext, allocation: Allocation, relayed: Allocation['relayed'] & object): TurnAction[] {
   const now = ctx.now();
-  allocation.state = 'live';
-  allocation.relayed = relayed;
+  ctx.allocations.setRelayed(allocation, relayed);
   const tuple = allocation.fiveTuple;
   const lifetimeS = Math.max(0, Math.round((allocation.expiresAt - now) / 1000));
   const request = { method: StunMethod.Allocate, transactionId: allocation.allocateTransactionId, fingerprint: allocation.allocateHadFingerprint };

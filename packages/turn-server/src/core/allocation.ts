@@ -4,7 +4,7 @@
  * permissions and channel bindings and a time-to-expiry.
  */
 import { ChannelTable } from './channel.js';
-import { fiveTupleKey, type AddressFamily, type FiveTuple, type TransportAddress } from './five-tuple.js';
+import { fiveTupleKey, transportAddressKey, type AddressFamily, type FiveTuple, type TransportAddress } from './five-tuple.js';
 import { PermissionTable } from './permission.js';
 import { TokenBucket, UserAllocationCounter } from './quotas.js';
 
@@ -59,6 +59,8 @@ export interface Allocation {
 export class AllocationTable {
   readonly #byId = new Map<number, Allocation>();
   readonly #byTuple = new Map<string, Allocation>();
+  /** Live allocations by relayed transport address (`transportAddressKey`). */
+  readonly #byRelayed = new Map<string, Allocation>();
   readonly #perUser = new UserAllocationCounter();
   #nextId = 1;
 
@@ -103,10 +105,23 @@ export class AllocationTable {
     return this.#byTuple.get(key);
   }
 
+  /** Makes a pending allocation live on its relayed transport address. */
+  setRelayed(allocation: Allocation, relayed: TransportAddress): void {
+    allocation.state = 'live';
+    allocation.relayed = relayed;
+    this.#byRelayed.set(transportAddressKey(relayed), allocation);
+  }
+
+  /** The live allocation whose relayed transport address has this `transportAddressKey`. */
+  byRelayedKey(key: string): Allocation | undefined {
+    return this.#byRelayed.get(key);
+  }
+
   delete(allocation: Allocation): boolean {
     if (this.#byId.get(allocation.id) !== allocation) return false;
     this.#byId.delete(allocation.id);
     this.#byTuple.delete(allocation.tupleKey);
+    if (allocation.relayed !== undefined) this.#byRelayed.delete(transportAddressKey(allocation.relayed));
     this.#perUser.decrement(allocation.session.user);
     return true;
   }

@@ -32,6 +32,8 @@ export interface ChannelBinding {
   readonly channel: number;
   readonly peer: TransportAddress;
   readonly peerKey: string;
+  /** The peer is one of this server's relayed addresses: ChannelData is delivered to that allocation, not sent out. */
+  readonly internal: boolean;
   expiresAt: number;
 }
 
@@ -42,7 +44,7 @@ export class ChannelTable {
   readonly #byPeer = new Map<string, ChannelBinding>();
 
   /** Binds or refreshes `channel ↔ peer` at time `now`; channels above `maxChannel` are out of range. */
-  bind(channel: number, peer: TransportAddress, now: number, maxChannel: number = MAX_CHANNEL_NUMBER): BindResult {
+  bind(channel: number, peer: TransportAddress, now: number, maxChannel: number = MAX_CHANNEL_NUMBER, internal = false): BindResult {
     if (channel < MIN_CHANNEL_NUMBER || channel > maxChannel) return { ok: false, reason: 'channel-out-of-range' };
     this.#purgeOne(channel, now);
     const peerKey = transportAddressKey(peer);
@@ -57,7 +59,7 @@ export class ChannelTable {
       existing.expiresAt = now + CHANNEL_LIFETIME_MS;
       return { ok: true, created: false };
     }
-    const binding: ChannelBinding = { channel, peer, peerKey, expiresAt: now + CHANNEL_LIFETIME_MS };
+    const binding: ChannelBinding = { channel, peer, peerKey, internal, expiresAt: now + CHANNEL_LIFETIME_MS };
     this.#byNumber.set(channel, binding);
     this.#byPeer.set(peerKey, binding);
     return { ok: true, created: true };

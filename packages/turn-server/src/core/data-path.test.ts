@@ -1,8 +1,8 @@
-import { Attr, StunClass, StunMessageBuilder, StunMethod, decodeChannelData, decodeStunMessage, encodeChannelData, getAttribute } from '@peerlink/protocol';
+import { Attr, StunClass, StunMessageBuilder, StunMethod, decodeChannelData, decodeStunMessage, decodeXorAddress, encodeChannelData, getAttribute } from '@peerlink/protocol';
 import { describe, expect, it } from 'vitest';
 import type { TurnAction } from './actions.js';
 import { restPassword, restUsername } from './credentials.js';
-import { FakeClock, PEER, SECRET, TestClient, allocate, newCore, peerAddr, restClient, udpTuple } from './test-support.js';
+import { FakeClock, PEER, SECRET, TestClient, allocate, newCore, peerAddr, requestedTransport, restClient, udpTuple } from './test-support.js';
 
 describe('permissions, channels and the data path', () => {
   function ready(init: Parameters<typeof newCore>[1] = {}) {
@@ -109,5 +109,70 @@ describe('permissions, channels and the data path', () => {
     const client = new TestClient(core, tcp, username, restPassword(SECRET, username));
     const { allocationId } = allocate(client);
     expect(core.handleConnectionClosed(tcp)).toContainEqual({ type: 'close-relay', allocationId, reason: 'connection-closed' });
+  });
+});
+
+describe('two allocations on the same server (both clients relay-only)', () => {
+  const RELAY_IP = '203.0.113.1';
+  const at = (port: number) => ({ family: 'IPv4' as const, address: RELAY_IP, port });
+  function pair() {
+    const clock = new FakeClock();
+    const core = newCore(clock, { ownAddresses: { relayIps: [RELAY_IP], relayPorts: { min: 50_000, max: 50_100 }, listeners: [{ ip: RELAY_IP, port: 3478 }] } });
+    const alice = restClient(core, clock, 1, 'alice');
+    const bob = restClient(core, clock, 2, 'bob');
+    const a = allocate(alice, requestedTransport(), at(50_000)).allocationId;
+    const b = allocate(bob, requestedTransport(), at(50_001)).allocationId;
+    return { core, alice, bob, a, b };
+  }
+  const permit = (client: TestClient) => expect(client.request(StunMethod.CreatePermission, (b) => peerAddr(b, at(1))).code).toBeUndefined();
+  const send = (client: TestClient, peer: ReturnType<typeof at>, data: number[]) =>
+    client.core.handleClientPacket(
+      client.tuple,
+      peerAddr(new StunMessageBuilder(StunMethod.Send, StunClass.Indication, new Uint8Array(12).fill(5)), peer).add(Attr.DATA, new Uint8Array(data)).build(),
+    );
+  const bind = (client: TestClient, channel: number, peer: ReturnType<typeof at>) =>
+    client.request(StunMethod.ChannelBind, (b) => peerAddr(b, peer).add(Attr.CHANNEL_NUMBER, new Uint8Array([channel >> 8, channel & 0xff, 0, 0]))).code;
+
+  it('a Send to the other relayed address reaches its client as a Data indication from the sender relay, after both permissions', () => {
+    const { alice, bob } = pair();
+    expect(send(alice, at(50_001), [1])).toEqual([{ type: 'drop', reason: 'no-permission' }]);
+    permit(alice);
+    expect(send(alice, at(50_001), [1])).toEqual([{ type: 'drop', reason: 'no-permission' }]); // bob has not permitted alice's relay IP
+    permit(bob);
+    const actions = send(alice, at(50_001), [1, 2, 3]);
+    expect(actions).toHaveLength(1);
+    const [out] = actions;
+    expect(out?.type === 'send-to-client' && [out.fiveTuple, out.internalBytes]).toEqual([bob.tuple, 3]);
+    const data = decodeStunMessage(out?.type === 'send-to-client' ? out.bytes : new Uint8Array(0));
+    expect(data.ok && data.value.method).toBe(StunMethod.Data);
+    if (!data.ok) return;
+    expect(Array.from(getAttribute(data.value, Attr.DATA)!.value)).toEqual([1, 2, 3]);
+    const from = decodeXorAddress(getAttribute(data.value, Attr.XOR_PEER_ADDRESS)!.value, data.value.transactionId);
+    expect(from.ok && from.value).toEqual(at(50_000));
+  });
+
+  it('never sends to an own relay port over the network: free port, own address and listener are dropped', () => {
+    const { alice, bob } = pair();
+    permit(alice);
+    permit(bob);
+    expect(send(alice, at(50_050), [1])).toEqual([{ type: 'drop', reason: 'peer-denied' }]);
+    expect(send(alice, at(50_000), [1])).toEqual([{ type: 'drop', reason: 'peer-denied' }]);
+    expect(send(alice, at(3478), [1])).toEqual([{ type: 'drop', reason: 'peer-denied' }]);
+    expect(bind(alice, 0x4000, at(3478))).toBe(403);
+  });
+
+  it('ChannelData between the two allocations, and dropped (not sent out) once the target is gone', () => {
+    const { core, alice, bob } = pair();
+    permit(bob);
+    expect(bind(alice, 0x4000, at(50_001))).toBeUndefined();
+    expect(bind(bob, 0x4001, at(50_000))).toBeUndefined();
+    const [out, ...rest] = core.handleClientPacket(alice.tuple, encodeChannelData(0x4000, new Uint8Array([7, 8])));
+    expect(rest).toEqual([]);
+    expect(out?.type === 'send-to-client' && out.fiveTuple).toEqual(bob.tuple);
+    const datagram = out?.type === 'send-to-client' ? new Uint8Array([...out.bytes, ...(out.payload ?? [])]) : new Uint8Array(0);
+    const decoded = decodeChannelData(datagram);
+    expect(decoded.ok && { channel: decoded.value.channel, data: Array.from(decoded.value.data) }).toEqual({ channel: 0x4001, data: [7, 8] });
+    expect(bob.request(StunMethod.Refresh, (b) => b.addUint32(Attr.LIFETIME, 0)).code).toBeUndefined();
+    expect(core.handleClientPacket(alice.tuple, encodeChannelData(0x4000, new Uint8Array([9])))).toEqual([{ type: 'drop', reason: 'peer-denied' }]);
   });
 });

@@ -48,8 +48,11 @@ export function handleSendIndication(ctx: CoreContext, indication: StunMessage, 
   if (peer.value.family !== allocation.family) return [drop('relay-family-mismatch')];
   const now = ctx.now();
   if (!allocation.permissions.has(peer.value.address, now)) return [drop('no-permission')];
-  if (!ctx.filter.checkTransportAddress(peer.value.address, peer.value.port).allowed) return [drop('peer-denied')];
+  const verdict = ctx.filter.checkTransportAddress(peer.value.address, peer.value.port);
+  const internal = !verdict.allowed && verdict.reason === 'own-relay';
+  if (!verdict.allowed && !internal) return [drop('peer-denied')];
   if (!withinBandwidth(allocation, dataAttr.value.length, now)) return [drop('bandwidth-exceeded')];
+  if (internal) return deliverInternally(ctx, allocation, transportAddressKey(peer.value), dataAttr.value);
   return [{ type: 'send-to-peer', allocationId: allocation.id, peer: peer.value, bytes: dataAttr.value }];
 }
 
@@ -81,7 +84,21 @@ export function handleClientChannelData(ctx: CoreContext, bytes: Uint8Array, all
   if (binding === undefined) return [drop('no-channel')];
   if (!allocation.permissions.has(binding.peer.address, now)) return [drop('no-permission')];
   if (!withinBandwidth(allocation, decoded.data.length, now)) return [drop('bandwidth-exceeded')];
+  if (binding.internal) return deliverInternally(ctx, allocation, binding.peerKey, decoded.data);
   return [{ type: 'send-to-peer', allocationId: allocation.id, peer: binding.peer, bytes: decoded.data }];
+}
+
+/**
+ * Data from one allocation's client to another allocation's relayed address on
+ * this server (both peers relay-only through the same server): handed to the
+ * target as a datagram from the sender's relayed address, with the target's
+ * permission and quota checks, and never sent over the network (the peer filter
+ * keeps every own address off the wire, so nothing can loop).
+ */
+function deliverInternally(ctx: CoreContext, from: Allocation, targetKey: string, data: Uint8Array): TurnAction[] {
+  const target = ctx.allocations.byRelayedKey(targetKey);
+  if (target === undefined || target === from || from.relayed === undefined) return [drop('peer-denied')];
+  return handlePeerDatagram(ctx, target, from.relayed, data).map((action) => (action.type === 'send-to-client' ? { ...action, internalBytes: data.length } : action));
 }
 
 /** A datagram that arrived on an allocation's relayed transport address from `peer`. */

@@ -66,10 +66,11 @@ export function handleChannelBind(ctx: CoreContext, request: StunMessage, tuple:
   if (peer === undefined) return refuse(400, 'bad-request');
   if (peer.family !== allocation.family) return refuse(443, 'peer-address-family-mismatch');
   const verdict = ctx.filter.checkTransportAddress(peer.address, peer.port);
-  if (!verdict.allowed) return refuse(403, 'forbidden-ip', verdict.reason);
+  const internal = !verdict.allowed && verdict.reason === 'own-relay';
+  if (!verdict.allowed && !internal) return refuse(403, 'forbidden-ip', verdict.reason);
   const now = ctx.now();
   if (!withinPermissionQuota(ctx, allocation, [peer.address], now)) return refuse(508, 'permission-quota');
-  const bound = allocation.channels.bind(channel, peer, now, ctx.maxChannelNumber);
+  const bound = allocation.channels.bind(channel, peer, now, ctx.maxChannelNumber, internal);
   if (!bound.ok) return refuse(400, 'bad-request');
   allocation.permissions.install(peer.address, now);
   return [ctx.replies.authenticated(request, tuple, StunClass.SuccessResponse, session, () => undefined)];

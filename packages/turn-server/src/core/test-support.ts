@@ -135,11 +135,15 @@ export function restClient(core: TurnServerCore, clock: FakeClock, port: number,
   return new TestClient(core, udpTuple(port), username, restPassword(SECRET, username));
 }
 
-export function allocate(client: TestClient, decorate: (b: StunMessageBuilder) => void = requestedTransport()): { allocationId: number; actions: TurnAction[] } {
+export function allocate(
+  client: TestClient,
+  decorate: (b: StunMessageBuilder) => void = requestedTransport(),
+  relayed: TransportAddress = RELAYED,
+): { allocationId: number; actions: TurnAction[] } {
   const exchange = client.request(StunMethod.Allocate, decorate);
   const open = exchange.actions.find((a) => a.type === 'open-relay');
   if (open?.type !== 'open-relay') throw new Error(`no open-relay; code ${exchange.code}`);
-  return { allocationId: open.allocationId, actions: client.core.handleRelayOpened(open.allocationId, RELAYED) };
+  return { allocationId: open.allocationId, actions: client.core.handleRelayOpened(open.allocationId, relayed) };
 }
 
 export function lifetimeOf(actions: readonly TurnAction[]): number | undefined {

@@ -224,6 +224,11 @@ class TurnDriver implements TurnServerHandle {
     switch (action.type) {
       case 'send-to-client':
         if (peerBytes !== undefined) this.#metrics.relayedToClient(peerBytes);
+        else if (action.internalBytes !== undefined) {
+          // Between two allocations of this server: counted as sent by one relay and received by the other.
+          this.#metrics.relayedToPeer(action.internalBytes);
+          this.#metrics.relayedToClient(action.internalBytes);
+        }
         this.#sendToClient(action.fiveTuple, action.bytes, action.payload);
         return;
       case 'send-to-peer': {
