@@ -4,12 +4,12 @@
  * the gateway's `/api/ice-servers` (TURN REST credentials), and the TURN server
  * is ours (`@peerlink/turn-server`, the one `peerlink serve` embeds).
  *
- * Bob keeps all candidate types: with both sides relay-only through one
- * server, each relay would have to send to the server's own relay ports, which
- * the peer filter refuses (never openable, see the turn-server README). Bob's
- * host candidates are on loopback (Chromium runs with
- * --allow-loopback-in-peer-connection), so the server allows 127.0.0.1/32 as
- * peers, like PEERLINK_TURN_ALLOW_PEERS does for `peerlink serve`.
+ * Bob keeps all candidate types, so the relay sends to his host candidate:
+ * those are on loopback (Chromium runs with --allow-loopback-in-peer-connection),
+ * so the server allows 127.0.0.1/32 as peers, like PEERLINK_TURN_ALLOW_PEERS
+ * does for `peerlink serve`. Carol is relay-only too: a call between her and
+ * alice goes relay ↔ relay through the one server, which hands the media
+ * between its own two allocations (see the turn-server README).
  */
 import { randomBytes } from 'node:crypto';
 import { Registry } from 'prom-client';
@@ -21,6 +21,7 @@ let turn: TurnServerHandle | undefined;
 let stack: WebStack | undefined;
 let alice: UserPage;
 let bob: UserPage;
+let carol: UserPage;
 const registry = new Registry();
 
 async function relayedPackets(direction: 'client_to_peer' | 'peer_to_client'): Promise<number> {
@@ -38,6 +39,7 @@ beforeAll(async () => {
   await openChat(alice, ['bob']);
   await bob.page.reload();
   await selectChat(bob, 'alice');
+  carol = await stack.user('carol', { query: '?relay=1' });
 }, 60_000);
 
 afterAll(async () => {
@@ -63,5 +65,23 @@ describe('relayed calls through our TURN server', () => {
     expect(await relayedPackets('peer_to_client')).toBeGreaterThan(10);
     await alice.page.getByTestId('hangup').click();
     await bob.page.locator('[data-testid=call-outcome][data-reason=remote-hangup]').waitFor();
+  });
+
+  it('both sides relay-only through the one server: frames decoded, relay ↔ relay on both ends', async () => {
+    await openChat(carol, ['alice']);
+    await alice.page.reload();
+    await selectChat(alice, 'carol');
+    await carol.page.getByRole('button', { name: 'Video call' }).click();
+    await alice.page.getByTestId('accept').click();
+    for (const user of [alice, carol]) await eventually(() => framesDecoded(user.page), (f) => (f[0] ?? 0) > 0, 20_000);
+    for (const user of [alice, carol]) {
+      const pair = await user.page.evaluate(async () => Object.values(await window.__peerlink!.stats())[0]);
+      expect(pair?.localCandidateType).toBe('relay');
+      // The remote relay address may first be learned from the peer's checks (prflx); either way it is a relay port of ours.
+      expect(['relay', 'prflx']).toContain(pair?.remoteCandidateType);
+      expect(pair?.path).toBe('relayed');
+    }
+    await carol.page.getByTestId('hangup').click();
+    await alice.page.locator('[data-testid=call-outcome][data-reason=remote-hangup]').waitFor();
   });
 });
