@@ -58,7 +58,7 @@ beforeAll(async () => {
   agentTurn = await createTurnServer({ secret: SECRET, port: 0, listenAddress: '127.0.0.1', tcp: false, allowPeers: ['127.0.0.1/32'], relayPorts: { min: 47_350, max: 47_399 } });
   const username = restUsername(Date.now() + 600_000, 'agent');
   const turnServers = [{ url: `turn:127.0.0.1:${agentTurn.udpAddress.port}?transport=udp`, username, password: restPassword(SECRET, username) }];
-  world = await startP2pWorld({ mode: 'p2p', deviceId: 'cam-up', tunnelPorts: { min: 41_550, max: 41_599 }, services: [{ name: 'echo', target: service.target }], turnServers });
+  world = await startP2pWorld({ mode: 'p2p', deviceId: 'cam-up', tunnelPorts: { min: 21_550, max: 21_599 }, services: [{ name: 'echo', target: service.target }], turnServers });
 });
 
 afterAll(async () => {
