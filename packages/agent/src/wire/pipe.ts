@@ -8,12 +8,15 @@
  * - stream → socket: the next chunk is read from the stream only once
  *   `socket.write` returned true or `drain` fired; unread stream bytes stay
  *   within the stream's receive window (the peer waits for credit).
+ * Session streams take the callback path of `pipe-direct.ts` (same rules,
+ * no WHATWG promise per chunk); other streams use the WHATWG pumps below.
  * Half-closes map onto each other (TCP FIN ↔ stream FIN; sockets need
  * `allowHalfOpen: true`, or Node ends the socket as soon as the peer sends FIN); an error on either
  * side resets the stream and destroys the socket.
  */
 import type { Socket } from 'node:net';
-import type { P2PStream } from '@peerlink/sdk';
+import { isDirectByteStream, type P2PStream } from '@peerlink/sdk';
+import { pipeSocketDirect, pipeStreamsDirect } from './pipe-direct.js';
 
 /** Byte counters of one joined pair, updated as bytes move. */
 export interface PipeCounters {
@@ -34,6 +37,7 @@ export interface PipeResult extends PipeCounters {
  * Never rejects.
  */
 export function pipeSocketStream(socket: Socket, stream: P2PStream, counters: PipeCounters = { bytesIn: 0, bytesOut: 0 }, initial?: Uint8Array): Promise<PipeResult> {
+  if (isDirectByteStream(stream)) return pipeSocketDirect(socket, stream, counters, initial);
   return new Promise((resolve) => {
     let failure: Error | undefined;
     let pending = 2;
@@ -120,6 +124,7 @@ export function pipeSocketStream(socket: Socket, stream: P2PStream, counters: Pi
  * If either direction fails both streams are reset. Never rejects.
  */
 export async function pipeStreams(a: P2PStream, b: P2PStream): Promise<void> {
+  if (isDirectByteStream(a) && isDirectByteStream(b)) return pipeStreamsDirect(a, b);
   const ab = a.readable.pipeTo(b.writable);
   const ba = b.readable.pipeTo(a.writable);
   const results = await Promise.allSettled([ab, ba]);

@@ -6,3 +6,4 @@ export type { SessionLink, SessionLinkEvents } from './link.js';
 export { systemClock, DeadlineTimer, type Clock, type TimerHandle } from './clock.js';
 export { QueueListener, MAX_PENDING_ACCEPTS } from './queue-listener.js';
 export { ProviderMetrics, MAX_ESTABLISHMENT_SAMPLES } from './provider-metrics.js';
+export { isDirectByteStream, type ByteSink, type DirectByteStream } from './session-stream.js';

@@ -163,6 +163,7 @@ export class SessionConnection extends TypedEmitter<ConnectionEvents> implements
   #addStream(id: number): SessionStream {
     const stream = new SessionStream(id, {
       write: (sid, bytes) => this.#writer.write(sid, bytes),
+      writeNow: (sid, bytes) => this.#writer.writeNow(sid, bytes),
       finish: (sid) => this.#run(this.#core.finishStream(sid)),
       reset: (sid) => {
         this.#streams.delete(sid);

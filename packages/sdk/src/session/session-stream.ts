@@ -5,10 +5,54 @@ import type { P2PStream } from '../contract/provider.js';
 export interface StreamHost {
   /** Resolves once every byte got send credit and was handed to the channel. */
   write(streamId: number, bytes: Uint8Array): Promise<void>;
+  /** `write` without a promise when credit covers all bytes now (see `StreamWriter.writeNow`). */
+  writeNow(streamId: number, bytes: Uint8Array): Promise<void> | undefined;
   finish(streamId: number): void;
   reset(streamId: number): void;
   /** The app read `count` bytes: the peer may send that much more. */
   consumed(streamId: number, count: number): void;
+}
+
+/** Receives a stream's bytes as callbacks (see {@link DirectByteStream.attachSink}). */
+export interface ByteSink {
+  /** Bytes from the peer (a view; do not modify). Return false to get no more until `resumeSink()`. */
+  data(bytes: Uint8Array): boolean;
+  /** The peer half-closed, after its last bytes. */
+  end(): void;
+  /** The stream was reset or its connection closed; no further calls. */
+  error(error: P2PError): void;
+}
+
+/**
+ * Callback access to a stream for byte pumps (socket ↔ stream, stream ↔
+ * stream) that would otherwise pay a WHATWG read and write, with their
+ * promises and queue entries, per chunk. Same flow control: credit goes back
+ * to the peer as `data()` takes bytes, so a pump that stops taking (returns
+ * false) holds the peer to one window; `writeNow` sends only what credit
+ * allows and hands back a promise for the rest.
+ */
+export interface DirectByteStream {
+  /**
+   * Switches reading to `sink`, delivering bytes already queued first. The
+   * readable side must not be locked or read afterwards.
+   */
+  attachSink(sink: ByteSink): void;
+  /** Resumes deliveries after `data()` returned false. */
+  resumeSink(): void;
+  /**
+   * Sends `bytes` (by reference: do not modify them afterwards): `undefined`
+   * when all of it was handed to the link now, otherwise a promise that
+   * settles once the rest got credit. Not while such a promise is pending,
+   * nor while the writable side is locked.
+   */
+  writeNow(bytes: Uint8Array): Promise<void> | undefined;
+  /** Half-closes the sending side (FIN), like closing the writable side. */
+  finish(): void;
+}
+
+/** Whether `stream` offers {@link DirectByteStream} (session streams do; wrappers may not). */
+export function isDirectByteStream(stream: object): stream is DirectByteStream {
+  return stream instanceof SessionStream;
 }
 
 /**
@@ -21,7 +65,7 @@ export interface StreamHost {
  * with Node's `socket.write`, a chunk must not be modified after it was
  * written: a link may still hold it until it is on the wire.
  */
-export class SessionStream implements P2PStream {
+export class SessionStream implements P2PStream, DirectByteStream {
   readonly id: number;
   readonly readable: ReadableStream<Uint8Array>;
   readonly writable: WritableStream<Uint8Array>;
@@ -32,6 +76,9 @@ export class SessionStream implements P2PStream {
   #pullPending = false;
   #ended = false;
   #done = false;
+  #sink: ByteSink | undefined;
+  #sinkPaused = false;
+  #sinkEnded = false;
 
   constructor(id: number, host: StreamHost) {
     this.id = id;
@@ -59,6 +106,24 @@ export class SessionStream implements P2PStream {
     });
   }
 
+  attachSink(sink: ByteSink): void {
+    this.#sink = sink;
+    this.#drainSink();
+  }
+
+  resumeSink(): void {
+    this.#sinkPaused = false;
+    this.#drainSink();
+  }
+
+  writeNow(bytes: Uint8Array): Promise<void> | undefined {
+    return this.#host.writeNow(this.id, bytes);
+  }
+
+  finish(): void {
+    if (!this.#done) this.#host.finish(this.id);
+  }
+
   reset(): void {
     if (this.#done) return;
     this.#host.reset(this.id);
@@ -69,13 +134,15 @@ export class SessionStream implements P2PStream {
   deliver(bytes: Uint8Array): void {
     if (this.#done || this.#ended) return;
     this.#queue.push(bytes);
-    this.#drain();
+    if (this.#sink !== undefined) this.#drainSink();
+    else this.#drain();
   }
 
   /** Driver: the peer half-closed. */
   end(): void {
     this.#ended = true;
-    this.#drain();
+    if (this.#sink !== undefined) this.#drainSink();
+    else this.#drain();
   }
 
   /** Driver: reset by the peer or the connection closed. Errors both halves. */
@@ -89,6 +156,24 @@ export class SessionStream implements P2PStream {
       // already closed or errored
     }
     this.#writeController.error(error);
+    this.#sink?.error(error);
+  }
+
+  #drainSink(): void {
+    const sink = this.#sink;
+    if (sink === undefined) return;
+    while (!this.#sinkPaused && !this.#done) {
+      const chunk = this.#queue.shift();
+      if (chunk === undefined) {
+        if (this.#ended && !this.#sinkEnded) {
+          this.#sinkEnded = true;
+          sink.end();
+        }
+        return;
+      }
+      this.#host.consumed(this.id, chunk.length);
+      if (!sink.data(chunk)) this.#sinkPaused = true;
+    }
   }
 
   #drain(): void {

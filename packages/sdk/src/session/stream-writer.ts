@@ -27,6 +27,20 @@ export class StreamWriter {
     });
   }
 
+  /**
+   * Like {@link write} without a promise in the common case: `undefined`
+   * when credit covered all of `bytes` (handed to the link now), otherwise
+   * the promise of the blocked rest (rejects if the stream fails first).
+   * Only when no write of this stream is blocked.
+   */
+  writeNow(streamId: number, bytes: Uint8Array): Promise<void> | undefined {
+    if (this.#blocked.has(streamId)) return Promise.reject(new P2PError('PROTOCOL_ERROR', 'a write of this stream is still waiting for credit', { reason: 'write-pending' }));
+    const accepted = this.#push(streamId, bytes);
+    if (accepted < 0) return Promise.reject(new P2PError('CLOSED', 'stream is closed for writing', { reason: 'stream-closed' }));
+    if (accepted === bytes.length) return undefined;
+    return new Promise<void>((resolve, reject) => this.#blocked.set(streamId, { bytes: bytes.subarray(accepted), resolve, reject }));
+  }
+
   credit(streamId: number): void {
     const blocked = this.#blocked.get(streamId);
     if (blocked === undefined) return;
