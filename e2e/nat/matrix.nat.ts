@@ -85,6 +85,7 @@ describe('connectivity matrix on the real-NAT testbed', () => {
     const webrtc = run.timeToConnectedWebrtc.map((r) => (r.measured === 'direct' ? (r.peer?.timeToConnectedMs ?? null) : null));
     const hybrid = run.timeToConnected.map(dialToDirectMs);
     console.log(`time to connected (${TTC_ADDED_RTT_MS} ms RTT): WebRTC offer → open ${webrtc.join(', ')} ms; hybrid dial → direct ${hybrid.join(', ')} ms`);
+    for (const r of run.timeToConnectedWebrtc) console.log(`  ${r.a}→${r.b} ${r.measured} phases ${JSON.stringify(r.peer?.phases ?? {})}`);
     expect(webrtc.every((t) => t !== null)).toBe(true);
     // The dial time is reported, not asserted; each dial must still meet its cell's expectation (after an upgrade, if any).
     expect(hybridDifferences(run.timeToConnected)).toEqual([]);

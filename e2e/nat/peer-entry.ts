@@ -11,9 +11,9 @@
  * libdatachannel's thread and races under load). Remote candidates are
  * buffered until the remote description is set.
  *
- * The offerer opens a data channel, sends one ping, and reports a
- * {@link PeerResult} once the echo is back or the deadline passes; the
- * answerer echoes and runs until the runner kills it.
+ * Both create the same pre-negotiated data channel; the offerer sends one
+ * ping on it and reports a {@link PeerResult} once the echo is back or the
+ * deadline passes; the answerer echoes and runs until the runner kills it.
  */
 import nodeDataChannel from 'node-datachannel';
 
@@ -52,6 +52,14 @@ export interface PeerResult {
   /** Last ICE / peer connection states, for the reason of a failure. */
   readonly iceState: string;
   readonly state: string;
+  /**
+   * Offerer: ms from the offer to each phase's first occurrence (where the
+   * time to connected goes): `answer` (remote description in), `local-<type>`
+   * / `remote-<type>` (first candidate of each type), `ice-<state>`,
+   * `gathering-complete`, `pc-<state>` (libdatachannel's connected = DTLS done),
+   * `open` (data channel open: SCTP association + DCEP).
+   */
+  readonly phases?: Readonly<Record<string, number>>;
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as PeerConfig;
@@ -61,7 +69,8 @@ function send(m: PeerToRunner): void {
 
 const logLevel = process.env.PL_NAT_PEER_LOG;
 if (logLevel === 'Verbose' || logLevel === 'Debug' || logLevel === 'Info' || logLevel === 'Warning') {
-  nodeDataChannel.initLogger(logLevel, (level, message) => process.stderr.write(`[${config.role} ${level}] ${message}\n`));
+  const t0 = performance.now();
+  nodeDataChannel.initLogger(logLevel, (level, message) => process.stderr.write(`[${config.role} +${Math.round(performance.now() - t0)} ms ${level}] ${message}\n`));
 }
 
 const pc = new nodeDataChannel.PeerConnection(config.role, {
@@ -71,12 +80,23 @@ const pc = new nodeDataChannel.PeerConnection(config.role, {
 });
 let iceState = 'new';
 let state = 'new';
-pc.onIceStateChange((s) => (iceState = s));
-pc.onStateChange((s) => (state = s));
+/** Phase → ms since the offer (first occurrence only); see {@link PeerResult.phases}. */
+const phases: Record<string, number> = {};
+let offeredAt: number | null = null;
+const mark = (phase: string): void => {
+  if (offeredAt !== null && !(phase in phases)) phases[phase] = Math.round(performance.now() - offeredAt);
+};
+const typeOf = (candidate: string): string => / typ (\w+)/.exec(candidate)?.[1] ?? 'unknown';
+pc.onIceStateChange((s) => mark(`ice-${(iceState = s)}`));
+pc.onStateChange((s) => mark(`pc-${(state = s)}`));
+pc.onGatheringStateChange((s) => mark(`gathering-${s}`));
 pc.onLocalDescription((sdp, type) => {
   if (type === 'offer' || type === 'answer') send({ type: 'description', sdp, sdpType: type });
 });
-pc.onLocalCandidate((candidate, mid) => send({ type: 'candidate', candidate, mid }));
+pc.onLocalCandidate((candidate, mid) => {
+  mark(`local-${typeOf(candidate)}`);
+  send({ type: 'candidate', candidate, mid });
+});
 
 let remoteSet = false;
 const pending: { candidate: string; mid: string }[] = [];
@@ -89,12 +109,14 @@ function onMessage(m: RunnerToPeer): void {
       onReady();
       break;
     case 'description':
+      mark(m.sdpType);
       pc.setRemoteDescription(m.sdp, m.sdpType);
       remoteSet = true;
       for (const c of pending.splice(0)) pc.addRemoteCandidate(c.candidate, c.mid);
       if (m.sdpType === 'offer') pc.setLocalDescription('answer');
       break;
     case 'candidate':
+      mark(`remote-${typeOf(m.candidate)}`);
       if (remoteSet) pc.addRemoteCandidate(m.candidate, m.mid);
       else pending.push({ candidate: m.candidate, mid: m.mid });
       break;
@@ -123,8 +145,17 @@ function finish(result: PeerResult | null): void {
   process.exit(0);
 }
 
+/**
+ * The probe channel is pre-negotiated (same id on both sides, RFC 8832 §6:
+ * no DATA_CHANNEL_OPEN/ACK exchange): it opens as soon as the SCTP
+ * association is up, so the time to connected is ICE + DTLS + SCTP. An
+ * in-band (DCEP) channel adds one more round trip before the opener's `open`.
+ */
+const PROBE = { label: 'probe', init: { negotiated: true, id: 0 } } as const;
+
 if (config.role === 'answerer') {
-  pc.onDataChannel((dc) => dc.onMessage((msg) => dc.sendMessage(typeof msg === 'string' ? msg : Buffer.from(msg as ArrayBuffer).toString())));
+  const dc = pc.createDataChannel(PROBE.label, PROBE.init);
+  dc.onMessage((msg) => dc.sendMessage(typeof msg === 'string' ? msg : Buffer.from(msg as ArrayBuffer).toString()));
   send({ type: 'ready' });
 } else {
   const notReady = setTimeout(() => finish({ connected: false, localType: null, remoteType: null, timeToConnectedMs: null, roundTripMs: null, iceState: 'answerer not ready', state }), config.timeoutMs);
@@ -137,6 +168,7 @@ if (config.role === 'answerer') {
 
 function offer(): void {
   const started = performance.now();
+  offeredAt = started;
   let openedAt: number | null = null;
   const report = (connected: boolean, roundTripMs: number | null): void => {
     const pair = connected ? pc.getSelectedCandidatePair() : null;
@@ -148,12 +180,14 @@ function offer(): void {
       roundTripMs,
       iceState,
       state,
+      phases,
     });
   };
   const deadline = setTimeout(() => report(false, null), config.timeoutMs);
-  const dc = pc.createDataChannel('probe');
+  const dc = pc.createDataChannel(PROBE.label, PROBE.init);
   let pingAt = 0;
   dc.onOpen(() => {
+    mark('open');
     openedAt = performance.now();
     pingAt = openedAt;
     dc.sendMessage('ping');
