@@ -56,7 +56,7 @@ export function phaseBreakdown(samples: readonly CellResult[]): string {
       return { name, median: median(values), n: values.length };
     })
     .sort((x, y) => (x.median ?? 0) - (y.median ?? 0));
-  return `Where the time goes (offerer's view, median ms after the offer over ${direct.length} direct samples; \`pc-connected\` is libdatachannel's DTLS-done state, \`open\` the data channel after SCTP and DCEP):
+  return `Where the time goes (offerer's view, median ms after the offer over ${direct.length} direct samples; \`pc-connected\` is libdatachannel's connected state: DTLS done and the SCTP association up; \`open\` the data channel):
 
 | phase | median ms | samples |
 |---|---|---|

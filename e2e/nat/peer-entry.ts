@@ -56,8 +56,8 @@ export interface PeerResult {
    * Offerer: ms from the offer to each phase's first occurrence (where the
    * time to connected goes): `answer` (remote description in), `local-<type>`
    * / `remote-<type>` (first candidate of each type), `ice-<state>`,
-   * `gathering-complete`, `pc-<state>` (libdatachannel's connected = DTLS done),
-   * `open` (data channel open: SCTP association + DCEP).
+   * `gathering-complete`, `pc-<state>` (libdatachannel's connected: DTLS and the SCTP association up),
+   * `open` (the pre-negotiated data channel open).
    */
   readonly phases?: Readonly<Record<string, number>>;
 }
