@@ -1,9 +1,10 @@
 // One WebRtcProvider peer in its own process, driven by run.js over IPC:
 // gateway /p2p signaling, identity proof, session layer, and the RTCPeerConnection
-// every Node composition root uses (loadNodeRtc from @peerlink/agent).
+// every Node composition root uses (loadNodeRtc from @peerlink/agent). Streams move bytes through
+// the session's callback API (writeNow/attachSink), as the agent's socket pumps do.
 import nodeDataChannel from 'node-datachannel';
 import { loadNodeRtc } from '@peerlink/agent';
-import { createEd25519Identity, P2pSignalingClient, WebRtcProvider } from '@peerlink/sdk';
+import { createEd25519Identity, isDirectByteStream, P2pSignalingClient, WebRtcProvider } from '@peerlink/sdk';
 import { CHUNK, reply } from './ipc.js';
 
 let provider;
@@ -19,10 +20,17 @@ async function start(gw) {
   return provider.localPeerId;
 }
 
+/** BENCH_P2P_API=whatwg: the WHATWG reader/writer per chunk instead of the callback API the agent's pumps use. */
+const direct = (stream) => process.env.BENCH_P2P_API !== 'whatwg' && isDirectByteStream(stream);
+
 /** Writes `total` bytes as CHUNK-sized writes of one reused buffer (like the bare sender) and FIN. */
 async function send(total) {
   const data = new Uint8Array(CHUNK).fill(7);
   const stream = await conn.openStream();
+  if (direct(stream)) {
+    for (let sent = 0; sent < total; sent += CHUNK) await stream.writeNow(data);
+    return stream.finish();
+  }
   const writer = stream.writable.getWriter();
   for (let sent = 0; sent < total; sent += CHUNK) await writer.write(data);
   await writer.close();
@@ -32,6 +40,11 @@ async function send(total) {
 async function receive() {
   const stream = await conn.acceptStream();
   let n = 0;
+  if (direct(stream)) {
+    return new Promise((resolve, reject) =>
+      stream.attachSink({ data: (bytes) => ((n += bytes.length), true), end: () => resolve(n), error: reject }),
+    );
+  }
   for (const reader = stream.readable.getReader(); ; ) {
     const { done, value } = await reader.read();
     if (done) return n;

@@ -8,7 +8,9 @@
 //   BENCH_P2P_MIB     MiB per transfer (default 256)
 //   BENCH_P2P_SETUPS  connection setups per mode and round (default 20)
 //   BENCH_P2P_ROUNDS  rounds (default 3)
-//   BENCH_P2P_MODES   comma list: bare,ours (default both)
+//   BENCH_P2P_MODES   comma list: bare,ours (default both). Variants of ours to compare in one run:
+//                     `ours:<bytes>` with that session stream window (e.g. ours:4194304), `ours:whatwg`
+//                     reading/writing through the WHATWG streams instead of the callback API
 //   BENCH_NODE_ARGS   extra node flags for the peers (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof)
 // Prints a JSON report, then a Markdown table (median over rounds).
 import { fork } from 'node:child_process';
@@ -32,12 +34,12 @@ const median = (xs) => (xs.length % 2 === 1 ? quantile(xs, 0.5) : (quantile(xs, 
 const round1 = (x) => Math.round(x * 10) / 10;
 
 /** A peer process; `ask` sends a command and resolves with its reply; `events` yields the rest. */
-function peer(script, name) {
+function peer(script, name, env = {}) {
   const source = process.env.BENCH_P2P_SOURCE === '1';
   const execArgv = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = source
-    ? fork(join(here, 'from-source.js'), [join('bench/p2p', script)], { execArgv })
-    : fork(join(here, script), [], { execArgv });
+    ? fork(join(here, 'from-source.js'), [join('bench/p2p', script)], { execArgv, env: { ...process.env, ...env } })
+    : fork(join(here, script), [], { execArgv, env: { ...process.env, ...env } });
   const pending = new Map();
   const waiters = new Map();
   let next = 0;
@@ -117,7 +119,7 @@ async function measure(pair) {
 }
 
 const loadAtStart = load();
-const gw = MODES.includes('ours') ? await startGateway() : undefined;
+const gw = MODES.some((m) => m.startsWith('ours')) ? await startGateway() : undefined;
 const pairs = {};
 try {
   if (MODES.includes('bare')) {
@@ -127,12 +129,17 @@ try {
     await Promise.all([dialer.up, listener.up]);
     pairs.bare = { name: 'bare', dialer, listener, target: 'listener' };
   }
-  if (MODES.includes('ours')) {
-    const [dialer, listener] = [peer('ours-peer.js', 'ours dialer'), peer('ours-peer.js', 'ours listener')];
+  for (const mode of MODES.filter((m) => m.startsWith('ours'))) {
+    const env = {};
+    for (const option of mode.split(':').slice(1)) {
+      if (option === 'whatwg') env.BENCH_P2P_API = 'whatwg';
+      else env.BENCH_P2P_WINDOW = option;
+    }
+    const [dialer, listener] = [peer('ours-peer.js', `${mode} dialer`, env), peer('ours-peer.js', `${mode} listener`, env)];
     await Promise.all([dialer.up, listener.up]);
     await dialer.ask('start', { gateway: gw.info });
     const { peerId } = await listener.ask('start', { gateway: gw.info });
-    pairs.ours = { name: 'ours', dialer, listener, target: peerId };
+    pairs[mode] = { name: mode, dialer, listener, target: peerId };
   }
   const rounds = Object.fromEntries(Object.keys(pairs).map((k) => [k, []]));
   for (let r = 0; r < ROUNDS; r++) {
@@ -146,17 +153,21 @@ try {
   const summary = Object.fromEntries(
     Object.entries(rounds).map(([k, rs]) => [k, { throughputMiBps: median(rs.map((x) => x.throughputMiBps)), setupMedianMs: median(rs.map((x) => x.setupMedianMs)), setupP95Ms: median(rs.map((x) => x.setupP95Ms)), cpuMsPerGiB: median(rs.map((x) => x.cpuMsPerGiB)) }]),
   );
-  const ratios = rounds.bare && rounds.ours ? rounds.ours.map((o, i) => Math.round((o.throughputMiBps / rounds.bare[i].throughputMiBps) * 100) / 100) : [];
+  // Per round, ours ÷ bare of that round (they ran back to back); the median of those is the headline.
+  const ratioOf = (k) => rounds[k].map((o, i) => Math.round((o.throughputMiBps / rounds.bare[i].throughputMiBps) * 100) / 100);
+  const ratio = rounds.bare === undefined ? {} : Object.fromEntries(
+    Object.keys(rounds).filter((k) => k !== 'bare').map((k) => [k, { throughputPerRound: ratioOf(k), throughputMedian: Math.round(median(ratioOf(k)) * 100) / 100, setupExtraMs: round1(summary[k].setupMedianMs - summary.bare.setupMedianMs) }]),
+  );
   const report = {
     date: new Date().toISOString(), node: process.version, cpus: cpus().length, mib: MIB, setups: SETUPS, rounds: ROUNDS,
-    load: { start: loadAtStart, end: load() }, perRound: rounds, summary,
-    ...(ratios.length > 0 ? { ratio: { throughputPerRound: ratios, throughputMedian: Math.round(median(ratios) * 100) / 100, setupExtraMs: round1(summary.ours.setupMedianMs - summary.bare.setupMedianMs) } } : {}),
+    load: { start: loadAtStart, end: load() }, perRound: rounds, summary, ratio,
   };
   console.log(JSON.stringify(report, null, 2));
   console.log(`\n| (median of ${ROUNDS} rounds) | setup median (ms) | setup p95 (ms) | ${MIB} MiB stream (MiB/s) | CPU ms/GiB (both peers) |\n|---|---|---|---|---|`);
-  const label = { bare: 'bare node-datachannel (native API, 1 channel, IPC signaling)', ours: 'WebRtcProvider (gateway signaling, identity proof, session)' };
-  for (const [k, s] of Object.entries(summary)) console.log(`| ${label[k]} | ${s.setupMedianMs} | ${s.setupP95Ms} | ${s.throughputMiBps} | ${s.cpuMsPerGiB} |`);
-  if (report.ratio) console.log(`\nthroughput ratio per round ${ratios.join(', ')} (median ${report.ratio.throughputMedian}×), setup +${report.ratio.setupExtraMs} ms; load ${loadAtStart.join(' ')} → ${report.load.end.join(' ')}`);
+  const label = (k) => (k === 'bare' ? 'bare node-datachannel (native API, 1 channel, IPC signaling)' : `WebRtcProvider${k === 'ours' ? '' : ` (${k.split(':').slice(1).join(', ')})`}`);
+  for (const [k, s] of Object.entries(summary)) console.log(`| ${label(k)} | ${s.setupMedianMs} | ${s.setupP95Ms} | ${s.throughputMiBps} | ${s.cpuMsPerGiB} |`);
+  for (const [k, r] of Object.entries(ratio)) console.log(`\n${k}: throughput ratio per round ${r.throughputPerRound.join(', ')} (median ${r.throughputMedian}×), setup ${r.setupExtraMs >= 0 ? '+' : ''}${r.setupExtraMs} ms`);
+  console.log(`load ${loadAtStart.join(' ')} → ${report.load.end.join(' ')}`);
 } finally {
   await Promise.all(Object.values(pairs).flatMap((p) => [p.dialer.quit(), p.listener.quit()]));
   await gw?.stop();
