@@ -28,9 +28,10 @@ export interface WebRtcTimeouts {
  * - `streamWindow` 1 MiB (instead of 256 KiB, like the tunnel's sessions):
  *   libdatachannel's send queue, SCTP and the thread hops to the JS thread
  *   hold far more than 256 KiB in flight at loopback/LAN speed, so a 256 KiB
- *   window stalls the sender on credit (0.62–0.69× bare node-datachannel,
- *   peers in separate processes) where 1 MiB reached ≥ 0.9× (docs/BENCHMARKS.md,
- *   P2P). It is also what one stalled reader may hold per stream
+ *   window stalls the sender on credit: 0.62–0.69× bare node-datachannel
+ *   with each peer in its own process, 0.84–0.88× with 1 MiB; 2 and 4 MiB
+ *   measured the same as 1 MiB within the noise (docs/BENCHMARKS.md, P2P).
+ *   It is also what one stalled reader may hold per stream
  *   (`e2e/agent/p2p-bulk` bounds that at 2 MiB).
  */
 export const WEBRTC_SESSION_DEFAULTS: SessionOptions = {
