@@ -45,7 +45,9 @@ export function pipeSocketDirect(socket: Socket, stream: P2PStream & DirectByteS
     };
 
     // socket → stream
+    let waiting: Promise<void> | undefined; // the rest of a chunk, waiting for credit
     const resume = (): void => {
+      waiting = undefined;
       if (!socket.destroyed) socket.resume();
     };
     const onWriteFailed = (err: unknown): void => fail(asError(err));
@@ -54,12 +56,17 @@ export function pipeSocketDirect(socket: Socket, stream: P2PStream & DirectByteS
       const rest = stream.writeNow(chunk);
       if (rest === undefined) return;
       socket.pause();
+      waiting = rest;
       rest.then(resume, onWriteFailed);
     });
-    socket.on('end', () => {
-      // 'end' comes after the last 'data', and never while a write waits (the socket is paused then).
+    const finishIn = (): void => {
       stream.finish();
       endIn();
+    };
+    socket.on('end', () => {
+      // A paused socket still emits 'end' once its last chunk was handed out: the FIN must wait for that chunk's rest.
+      if (waiting === undefined) finishIn();
+      else waiting.then(finishIn, endIn);
     });
     socket.on('error', (err) => fail(err));
     socket.on('close', () => {
