@@ -8,6 +8,13 @@ export interface SessionOptions {
   readonly deadPeerTimeoutMs?: number;
   /** Receive window per stream in bytes (default 262 144, at least 65 536, at most 16 MiB). Bounds memory per stream. */
   readonly streamWindow?: number;
+  /**
+   * Send a STREAM_WINDOW once the app consumed this many bytes of a stream
+   * (default a quarter of `streamWindow`, 1..`streamWindow`). Larger steps
+   * mean fewer window frames, each of which wakes the sender; keep it below
+   * the window so the sender never runs dry while an update is in flight.
+   */
+  readonly windowUpdateBytes?: number;
   /** Largest STREAM_DATA payload we send (default 16 384, 1..65 536). */
   readonly maxChunkBytes?: number;
   /** Most concurrently open streams per direction (default 256, 1..65 536). Extra inbound opens are reset. */
@@ -26,6 +33,7 @@ export const SESSION_DEFAULTS: ResolvedSessionOptions = {
   keepaliveIntervalMs: 5_000,
   deadPeerTimeoutMs: 15_000,
   streamWindow: 262_144,
+  windowUpdateBytes: 65_536,
   maxChunkBytes: 16_384,
   maxStreams: 256,
   maxQueuedMessages: 1_024,
@@ -35,10 +43,12 @@ export const SESSION_DEFAULTS: ResolvedSessionOptions = {
 
 /** Applies defaults and checks ranges once. Throws RangeError naming the option. */
 export function resolveSessionOptions(options: SessionOptions = {}): ResolvedSessionOptions {
-  const o: ResolvedSessionOptions = { ...SESSION_DEFAULTS, ...options };
+  const streamWindow = options.streamWindow ?? SESSION_DEFAULTS.streamWindow;
+  const o: ResolvedSessionOptions = { ...SESSION_DEFAULTS, windowUpdateBytes: Math.floor(streamWindow / 4), ...options };
   range('deadPeerTimeoutMs', o.deadPeerTimeoutMs, 100, 600_000);
   range('keepaliveIntervalMs', o.keepaliveIntervalMs, 10, o.deadPeerTimeoutMs - 1);
   range('streamWindow', o.streamWindow, DEFAULT_STREAM_WINDOW, 16 * 1024 * 1024);
+  range('windowUpdateBytes', o.windowUpdateBytes, 1, o.streamWindow);
   range('maxChunkBytes', o.maxChunkBytes, 1, MAX_FRAME_PAYLOAD);
   range('maxStreams', o.maxStreams, 1, 65_536);
   range('maxQueuedMessages', o.maxQueuedMessages, 1, 1_000_000);

@@ -102,6 +102,23 @@ describe('SessionCore streams and keepalive', () => {
     expect(a.writeStream(streamId ?? 0, new Uint8Array(100_000)).accepted).toBe(65_536);
   });
 
+  it('reopens the window in windowUpdateBytes steps (default a quarter window)', () => {
+    const grants = (options: { streamWindow: number; windowUpdateBytes?: number }, consumed: number[]): P2PFrame[] => {
+      const b = new SessionCore({ isInitiator: false, hasUnreliableChannel: false, options });
+      b.start(0);
+      b.receive(encodeFrame({ type: 'HELLO', versions: [1], capabilities: ['streams'] }), 'reliable', 0);
+      b.receive(encodeFrame({ type: 'STREAM_OPEN', streamId: 1, initialWindow: options.streamWindow }), 'reliable', 0);
+      return consumed.flatMap((n) => frames(b.consumed(1, n)));
+    };
+    // Default: a STREAM_WINDOW per quarter window consumed.
+    expect(grants({ streamWindow: 1_048_576 }, [200_000, 100_000])).toEqual([{ type: 'STREAM_WINDOW', streamId: 1, increment: 300_000 }]);
+    // 1 MiB steps on a 2 MiB window: nothing until 1 MiB was consumed, then all of it at once.
+    expect(grants({ streamWindow: 2_097_152, windowUpdateBytes: 1_048_576 }, [524_288, 524_287])).toEqual([]);
+    expect(grants({ streamWindow: 2_097_152, windowUpdateBytes: 1_048_576 }, [524_288, 524_288])).toEqual([{ type: 'STREAM_WINDOW', streamId: 1, increment: 1_048_576 }]);
+    expect(() => resolveSessionOptions({ streamWindow: 262_144, windowUpdateBytes: 262_145 })).toThrow(/windowUpdateBytes/);
+    expect(resolveSessionOptions({ streamWindow: 262_144 }).windowUpdateBytes).toBe(65_536);
+  });
+
   it('pings after the keepalive interval, measures rtt, and detects a dead peer', () => {
     const { a, b, pump } = connectedPair();
     expect(a.nextDeadline()).toBe(5_000);

@@ -135,12 +135,12 @@ export class SessionCore {
     return { accepted: at, actions: this.#flush() };
   }
 
-  /** The app consumed `count` received bytes: reopen the peer's window in quarter-window steps. */
+  /** The app consumed `count` received bytes: reopen the peer's window in `windowUpdateBytes` steps. */
   consumed(streamId: number, count: number): SessionAction[] {
     const s = this.#streams.get(streamId);
     if (s === undefined || this.#phase !== 'open' || s.remoteFin) return [];
     s.pendingGrant += count;
-    if (s.pendingGrant >= this.options.streamWindow / 4) this.#grant(s, s.pendingGrant);
+    if (s.pendingGrant >= this.options.windowUpdateBytes) this.#grant(s, s.pendingGrant);
     return this.#flush();
   }
 
