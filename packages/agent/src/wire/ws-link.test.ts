@@ -44,7 +44,7 @@ function rawSocketOf(ws: WebSocket): Socket {
 }
 
 describe('WebSocketLink', () => {
-  it('holds the sends of one tick in the corked socket and writes them together on the next tick', async () => {
+  it('holds the sends of one event-loop turn in the corked socket and writes them together at its end', async () => {
     const { client, nextMessage } = await pair();
     const link = new WebSocketLink(client);
     const socket = rawSocketOf(client);
@@ -54,9 +54,11 @@ describe('WebSocketLink', () => {
     link.send('reliable', Uint8Array.from([42]));
     expect(link.corked).toBe(true);
     expect(socket.writableCorked).toBe(1);
-    // Both messages wait in the socket's buffer until the tick ends.
+    // Both messages wait in the socket's buffer until the turn's check phase.
     expect(socket.writableLength).toBeGreaterThan(payload.length);
     await new Promise((r) => process.nextTick(r));
+    expect(link.corked).toBe(true);
+    await new Promise((r) => setImmediate(r));
     expect(link.corked).toBe(false);
     expect(socket.writableCorked).toBe(0);
     // On the wire: one message for the two fragments, then the next message.
