@@ -14,7 +14,8 @@ let conn;
 
 async function start(gw) {
   signaling = await P2pSignalingClient.connect({ url: gw.url, path: gw.path, token: gw.token, transports: ['websocket'] });
-  const session = process.env.BENCH_P2P_WINDOW ? { session: { streamWindow: Number(process.env.BENCH_P2P_WINDOW) } } : {};
+  const { BENCH_P2P_WINDOW: window, BENCH_P2P_WINDOW_UPDATE: update } = process.env;
+  const session = window ? { session: { streamWindow: Number(window), ...(update ? { windowUpdateBytes: Number(update) } : {}) } } : {};
   provider = new WebRtcProvider({ identity: createEd25519Identity(), signaling, rtc: await loadNodeRtc(), ...session });
   await provider.register();
   return provider.localPeerId;
