@@ -9,13 +9,19 @@
  * - socket → stream: `writeNow` hands what credit allows to the link; when
  *   it returns a promise (no credit: the far reader is slow) the socket is
  *   paused until the rest went out.
- * - stream → socket: the sink writes each chunk; when `socket.write` returns
- *   false it stops taking chunks until `drain`, so unread bytes stay within
- *   the stream window (credit goes back only for bytes taken).
+ * - stream → socket: the sink writes each chunk into the corked socket
+ *   (uncorked in `setImmediate`, so the chunks of one event-loop turn leave
+ *   in one `writev`, as on the WebSocket side); once the socket holds
+ *   {@link SOCKET_HIGH_WATER} bytes it stops taking chunks until `drain`, so
+ *   unread bytes stay within the stream window plus that much (credit goes
+ *   back only for bytes taken).
  */
 import type { Socket } from 'node:net';
 import type { ByteSink, DirectByteStream, P2PStream } from '@peerlink/sdk';
 import type { PipeCounters, PipeResult } from './pipe.js';
+
+/** Bytes a piped socket may hold unwritten before the stream → socket pump waits for `drain`. */
+export const SOCKET_HIGH_WATER = 262_144;
 
 /** {@link pipeSocketStream} for a session stream. Never rejects. */
 export function pipeSocketDirect(socket: Socket, stream: P2PStream & DirectByteStream, counters: PipeCounters, initial?: Uint8Array): Promise<PipeResult> {
@@ -79,6 +85,11 @@ export function pipeSocketDirect(socket: Socket, stream: P2PStream & DirectByteS
 
     // stream → socket
     const resumeSink = (): void => stream.resumeSink();
+    let corked = false;
+    const uncork = (): void => {
+      corked = false;
+      socket.uncork();
+    };
     const sink: ByteSink = {
       data: (bytes) => {
         counters.bytesOut += bytes.length;
@@ -86,7 +97,15 @@ export function pipeSocketDirect(socket: Socket, stream: P2PStream & DirectByteS
           fail(failure ?? new Error('socket closed'));
           return false;
         }
-        if (socket.write(bytes)) return true;
+        if (!corked) {
+          corked = true;
+          socket.cork();
+          setImmediate(uncork);
+        }
+        // write() returns false past the socket's own 16 KiB mark, i.e. for every 64 KiB chunk; 'drain' still
+        // follows once the buffer empties, so waiting for it only past SOCKET_HIGH_WATER is safe.
+        socket.write(bytes);
+        if (socket.writableLength < SOCKET_HIGH_WATER) return true;
         socket.once('drain', resumeSink);
         return false;
       },
