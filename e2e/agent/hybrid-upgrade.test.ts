@@ -23,7 +23,7 @@ const SECRET = 'hybrid-upgrade-secret-0123456789';
 let service: TcpService;
 let world: P2pWorld;
 let turn: TurnServerHandle;
-/** The agent's own TURN server: relay to relay through one server would be a relay loop (its peer filter refuses its own relay ports). */
+/** The agent's own TURN server, as two sites would have: the relayed first connection crosses two servers. */
 let agentTurn: TurnServerHandle;
 let forwarder: HybridForwarder | undefined;
 const registry = new Registry();
