@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { tuneHeapForStreaming } from '@peerlink/agent/wire';
 import { createGateway, loadGatewayConfig } from '@peerlink/gateway';
 
 interface ServeFlags {
@@ -24,6 +25,8 @@ export function registerServe(program: Command): void {
     .option('--turn-relay-ports <min-max>', 'TURN relay port range (env PEERLINK_TURN_RELAY_PORTS, default 49152-65535)')
     .option('--ring-timeout <ms>', 'unanswered calls become missed after this (env PEERLINK_RING_TIMEOUT_MS, default 30000)')
     .action(async (flags: ServeFlags) => {
+      // The tunnel relay moves bulk bytes: without this, V8 can run a full GC every ~100 ms (see heap-tuning.ts).
+      tuneHeapForStreaming();
       const config = loadGatewayConfig({
         env: process.env,
         flags: {
