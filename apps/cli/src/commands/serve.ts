@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { tuneHeapForStreaming } from '@peerlink/agent/wire';
-import { createGateway, loadGatewayConfig } from '@peerlink/gateway';
 
 interface ServeFlags {
   port?: string;
@@ -27,6 +26,9 @@ export function registerServe(program: Command): void {
     .action(async (flags: ServeFlags) => {
       // The tunnel relay moves bulk bytes: without this, V8 can run a full GC every ~100 ms (see heap-tuning.ts).
       tuneHeapForStreaming();
+      // Loaded here, not at the top: every other command (agent, connect) would otherwise carry the gateway's
+      // modules in its heap (about 12 MB of old generation that each full GC marks again).
+      const { createGateway, loadGatewayConfig } = await import('@peerlink/gateway');
       const config = loadGatewayConfig({
         env: process.env,
         flags: {

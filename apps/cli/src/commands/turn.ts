@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { Command } from 'commander';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { z } from 'zod';
-import { createTurnServer, type TurnServerOptions } from '@peerlink/turn-server';
+import type { TurnServerOptions } from '@peerlink/turn-server';
 
 interface TurnFlags {
   turnPort?: string;
@@ -129,6 +129,7 @@ export function registerTurn(program: Command): void {
       const settings = loadSettings(flags, process.env);
       const registry = new Registry();
       collectDefaultMetrics({ register: registry });
+      const { createTurnServer } = await import('@peerlink/turn-server'); // loaded only by this command (see serve.ts)
       const turn = await createTurnServer(toOptions(settings, registry));
       const metrics = settings.metricsPort === undefined ? undefined : await serveMetrics(registry, settings.listenAddress, settings.metricsPort);
       const at = (a: { address: string; port: number } | undefined): string => (a === undefined ? 'off' : `${a.address}:${a.port}`);
