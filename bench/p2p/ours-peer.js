@@ -4,8 +4,12 @@
 // the session's callback API (writeNow/attachSink), as the agent's socket pumps do.
 import nodeDataChannel from 'node-datachannel';
 import { loadNodeRtc } from '@peerlink/agent';
+import { tuneHeapForStreaming } from '@peerlink/agent/wire';
 import { createEd25519Identity, isDirectByteStream, P2pSignalingClient, WebRtcProvider } from '@peerlink/sdk';
 import { CHUNK, reply } from './ipc.js';
+
+// BENCH_P2P_HEAP=streaming: the V8 heap tuning `peerlink agent` and `peerlink connect` apply at startup.
+if (process.env.BENCH_P2P_HEAP === 'streaming') tuneHeapForStreaming();
 
 let provider;
 let signaling;

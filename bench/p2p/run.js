@@ -10,7 +10,8 @@
 //   BENCH_P2P_ROUNDS  rounds (default 3)
 //   BENCH_P2P_MODES   comma list: bare,ours (default both). Variants of ours to compare in one run:
 //                     `ours:<bytes>` with that session stream window (e.g. ours:4194304), `ours:<bytes>/<bytes>`
-//                     window and window-update step (e.g. ours:2097152/1048576), `ours:whatwg`
+//                     window and window-update step (e.g. ours:2097152/1048576), `ours:heap` with
+//                     the agent's V8 heap tuning (tuneHeapForStreaming), `ours:whatwg`
 //                     reading/writing through the WHATWG streams instead of the callback API
 //   BENCH_NODE_ARGS   extra node flags for the peers (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof)
 // Prints a JSON report, then a Markdown table (median over rounds).
@@ -134,6 +135,7 @@ try {
     const env = {};
     for (const option of mode.split(':').slice(1)) {
       if (option === 'whatwg') env.BENCH_P2P_API = 'whatwg';
+      else if (option === 'heap') env.BENCH_P2P_HEAP = 'streaming';
       else {
         const [window, update] = option.split('/');
         env.BENCH_P2P_WINDOW = window;
