@@ -1,7 +1,7 @@
 // Child processes of the bench: the built `peerlink` CLI (serve, agent,
 // connect), the service, the bare ws relay roles and socat. Every child is
 // tracked and killed on exit.
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -102,9 +102,10 @@ export async function startSocat(targetPort) {
 /**
  * A gateway (`peerlink serve`), a registered user, a device added with
  * `peerlink device add`, and its agent (`peerlink agent --config`) exposing
- * the service. Resolves with the server port of the service and a token.
+ * the service, and `peerlink connect` forwarders in tunnel mode and (with
+ * `p2p`, the default; the agent then runs hybrid) in p2p mode.
  */
-export async function startPeerlink(servicePort) {
+export async function startPeerlink(servicePort, { p2p: withP2p = true } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'peerlink-bench-'));
   const tunnelMin = 20_000 + Math.floor(Math.random() * 20_000);
   const gateway = await start(process.execPath, [...nodeArgs, CLI, 'serve', '--port', '0', '--host', '127.0.0.1', '--no-turn', '--data-dir', join(dir, 'data')], (l) => /listening on (http:\/\/[\d.]+:\d+)/.exec(l)?.[1], {
@@ -116,7 +117,10 @@ export async function startPeerlink(servicePort) {
   const { token } = await res.json();
   const added = await start(process.execPath, [CLI, 'device', 'add', 'bench-cam', '--gateway', url, '--token', token, '-s', `bulk=127.0.0.1:${servicePort}`], (l) => /Credential \(shown once\): (\S+)/.exec(l)?.[1], { label: 'peerlink device add' });
   const config = {
-    agent: { agent_id: 'bench-cam', connection_mode: 'tunnel' },
+    // hybrid: the tunnel stays up for the tunnel modes and the agent also answers p2p
+    // (WebRTC, signaling through the gateway's /p2p; loopback host candidates, no STUN/TURN needed).
+    agent: { agent_id: 'bench-cam', connection_mode: withP2p ? 'hybrid' : 'tunnel' },
+    ...(withP2p ? { p2p: { enabled: true, registry_url: url } } : {}),
     tunnel_server_url: url,
     device_credential: added.value,
     services: [{ name: 'bulk', target: `127.0.0.1:${servicePort}` }],
@@ -136,14 +140,39 @@ export async function startPeerlink(servicePort) {
   // The server port listens once the session is up; give the bind a moment.
   await new Promise((r) => setTimeout(r, 100));
   const forwarder = await start(process.execPath, [...nodeArgs, CLI, 'connect', 'bench-cam', '--forward', '0:bulk', '--mode', 'tunnel', '--gateway', url, '--token', token, '--stats-interval', '600000'], (l) => /listening on 127\.0\.0\.1:(\d+)/.exec(l)?.[1], { label: 'peerlink connect' });
+  const p2p = !withP2p ? undefined : await start(process.execPath, [...nodeArgs, CLI, 'connect', 'bench-cam', '--forward', '0:bulk', '--mode', 'p2p', '--gateway', url, '--token', token, '--stats-interval', '600000'], (l) => /listening on 127\.0\.0\.1:(\d+)/.exec(l)?.[1], { label: 'peerlink connect p2p' });
   return {
     serverPort,
     connectPort: Number(forwarder.value),
-    pids: { gateway: gateway.pid, agent: agent.pid, connect: forwarder.pid },
+    p2pConnectPort: p2p === undefined ? undefined : Number(p2p.value),
+    pids: { gateway: gateway.pid, agent: agent.pid, connect: forwarder.pid, p2pConnect: p2p?.pid },
     async stop() {
-      await Promise.all([forwarder.stop(), agent.stop()]);
+      await Promise.all([forwarder.stop(), p2p?.stop(), agent.stop()]);
       await gateway.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The bare node-datachannel relay (ndc-relay.js): `entry` and `far` forked with
+ * IPC; this process passes each connection's signals between them.
+ */
+export async function startNdcRelay(servicePort) {
+  const spawnRole = (args) => {
+    const child = fork(join(here, 'ndc-relay.js'), args, { execArgv: nodeArgs, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    children.add(child);
+    child.once('exit', () => children.delete(child));
+    const ready = new Promise((resolve, reject) => {
+      child.on('message', (m) => m.type === 'ready' && resolve(m.port));
+      child.once('exit', (code) => reject(new Error(`ndc-relay ${args[0]} exited with ${code}`)));
+    });
+    return { child, ready };
+  };
+  const entry = spawnRole(['entry']);
+  const far = spawnRole(['far', String(servicePort)]);
+  entry.child.on('message', (m) => m.type === 'signal' && far.child.send(m));
+  far.child.on('message', (m) => m.type === 'signal' && entry.child.send(m));
+  const [port] = await Promise.all([entry.ready, far.ready]);
+  return { port, pids: [entry.child.pid, far.child.pid], stop: () => Promise.all([stop(entry.child), stop(far.child)]) };
 }

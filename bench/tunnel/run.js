@@ -1,19 +1,20 @@
 // `npm run bench:tunnel`: bulk bytes through the peerlink tunnel — via the
-// gateway's server port and via `peerlink connect` — against raw loopback
-// TCP, a socat relay and a bare single-stream ws relay, all in this run.
+// gateway's server port and via `peerlink connect` — and through p2p
+// (`peerlink connect --mode p2p`) against raw loopback TCP, a socat relay, a
+// bare single-stream ws relay and a bare node-datachannel relay, all in this run.
 // Every hop is its own process (gateway, agent, connect, relay roles, the
 // service). Modes alternate round by round so load hits them alike; the best
 // round counts. Prints a JSON report, then a Markdown table.
 //   BENCH_BYTES   bytes per transfer (default 1 GiB)
 //   BENCH_ROUNDS  rounds per mode (default 2)
 //   BENCH_PROBES  first-byte probes per mode (default 20)
-//   BENCH_MODES   comma list to run a subset (raw,socat,ws-relay,tunnel-port,tunnel-connect)
+//   BENCH_MODES   comma list to run a subset (raw,socat,ws-relay,tunnel-port,tunnel-connect,ndc-relay,p2p-connect)
 //   BENCH_NODE_ARGS extra node flags for the children (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof)
 //   BENCH_LOG_DIR   keep every child's full output there (e.g. with BENCH_NODE_ARGS=--trace-gc)
 import { cpus, loadavg } from 'node:os';
 import { childrenReaped, cpuMs } from './cpu.js';
 import { download, timeToFirstByte, upload } from './measure.js';
-import { killAll, node, startPeerlink, startSocat } from './processes.js';
+import { killAll, node, startNdcRelay, startPeerlink, startSocat } from './processes.js';
 
 const BYTES = Number(process.env.BENCH_BYTES ?? 2 ** 30);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -28,19 +29,24 @@ const socat = await startSocat(servicePort);
 const relay = await node('ws-relay.js', ['relay'], 'ws relay');
 const relayAgent = await node('ws-relay.js', ['agent', String(relay.value), String(servicePort)], 'ws relay agent');
 const relayEntry = await node('ws-relay.js', ['entry', String(relay.value)], 'ws relay entry');
-const peerlink = await startPeerlink(servicePort);
+const only = process.env.BENCH_MODES?.split(',');
+const wanted = (mode) => only === undefined || only.includes(mode);
+const ndcRelay = wanted('ndc-relay') ? await startNdcRelay(servicePort) : undefined;
+const peerlink = await startPeerlink(servicePort, { p2p: wanted('p2p-connect') });
 
 // `relay`: the processes between the client and the service, whose CPU time is charged to the mode.
-const { gateway, agent, connect } = peerlink.pids;
+const { gateway, agent, connect, p2pConnect } = peerlink.pids;
 const allModes = {
   raw: { label: 'raw loopback TCP', port: servicePort, relay: [] },
   socat: { label: 'socat relay', port: socat.port, relay: [socat.pid] },
   'ws-relay': { label: 'bare ws relay (ws + bufferutil, 1 stream)', port: relayEntry.value, relay: [relayEntry.pid, relay.pid, relayAgent.pid] },
   'tunnel-port': { label: 'peerlink tunnel, server port', port: peerlink.serverPort, relay: [gateway, agent] },
   'tunnel-connect': { label: 'peerlink tunnel, peerlink connect', port: peerlink.connectPort, relay: [connect, gateway, agent] },
+  // The p2p pair: the gateway only signals (before the bytes flow), so it is not on the path.
+  'ndc-relay': { label: 'bare node-datachannel relay (native API, 1 channel per connection)', port: ndcRelay?.port, relay: ndcRelay?.pids },
+  'p2p-connect': { label: 'peerlink p2p, peerlink connect --mode p2p', port: peerlink.p2pConnectPort, relay: [p2pConnect, agent] },
 };
-const only = process.env.BENCH_MODES?.split(',');
-const modes = Object.fromEntries(Object.entries(allModes).filter(([k]) => only === undefined || only.includes(k)));
+const modes = Object.fromEntries(Object.entries(allModes).filter(([k]) => wanted(k)));
 const results = Object.fromEntries(Object.keys(modes).map((k) => [k, { label: modes[k].label, rounds: [] }]));
 // socat's per-connection child counts once reaped (its CPU moves into the parent's cutime/cstime).
 const settle = (mode) => Promise.all(mode.relay.map((pid) => (pid === socat.pid ? childrenReaped(pid) : undefined)));
@@ -70,7 +76,7 @@ try {
   }
 } finally {
   await peerlink.stop();
-  await Promise.all([service.stop(), socat.stop(), relay.stop(), relayAgent.stop(), relayEntry.stop()]);
+  await Promise.all([service.stop(), socat.stop(), relay.stop(), relayAgent.stop(), relayEntry.stop(), ndcRelay?.stop()]);
   killAll();
 }
 
@@ -82,9 +88,11 @@ for (const r of Object.values(results)) {
 }
 const ratio = (a, b) => (a === undefined || b === undefined ? undefined : +(a / b).toFixed(2));
 const ratios = {};
-for (const t of ['tunnel-port', 'tunnel-connect']) {
+for (const t of ['tunnel-port', 'tunnel-connect', 'p2p-connect']) {
   if (results[t] === undefined) continue;
   ratios[t] = {
+    vsNdcRelay: { download: ratio(results[t].downloadMBps, results['ndc-relay']?.downloadMBps), upload: ratio(results[t].uploadMBps, results['ndc-relay']?.uploadMBps) },
+    cpuVsNdcRelay: { download: ratio(results[t].downloadCpuMsPerGiB, results['ndc-relay']?.downloadCpuMsPerGiB), upload: ratio(results[t].uploadCpuMsPerGiB, results['ndc-relay']?.uploadCpuMsPerGiB) },
     vsWsRelay: { download: ratio(results[t].downloadMBps, results['ws-relay']?.downloadMBps), upload: ratio(results[t].uploadMBps, results['ws-relay']?.uploadMBps) },
     vsSocat: { download: ratio(results[t].downloadMBps, results.socat?.downloadMBps), upload: ratio(results[t].uploadMBps, results.socat?.uploadMBps) },
     cpuVsWsRelay: { download: ratio(results[t].downloadCpuMsPerGiB, results['ws-relay']?.downloadCpuMsPerGiB), upload: ratio(results[t].uploadCpuMsPerGiB, results['ws-relay']?.uploadCpuMsPerGiB) },
@@ -97,11 +105,13 @@ const rows = Object.entries(results).map(([name, r]) => {
   const rel = vs === undefined ? '' : `${vs.vsWsRelay.download ?? '–'}× / ${vs.vsWsRelay.upload ?? '–'}×`;
   const relSocat = vs === undefined ? '' : `${vs.vsSocat.download ?? '–'}× / ${vs.vsSocat.upload ?? '–'}×`;
   const relCpu = vs === undefined ? '' : `${vs.cpuVsWsRelay.download ?? '–'}× / ${vs.cpuVsWsRelay.upload ?? '–'}×`;
-  return `| ${r.label} | ${r.downloadMBps} | ${r.uploadMBps} | ${r.ttfb.p50Ms.toFixed(2)} | ${r.downloadCpuMsPerGiB} / ${r.uploadCpuMsPerGiB} | ${rel} | ${relSocat} | ${relCpu} |`;
+  const relNdc = vs === undefined ? '' : `${vs.vsNdcRelay.download ?? '–'}× / ${vs.vsNdcRelay.upload ?? '–'}×`;
+  const relNdcCpu = vs === undefined ? '' : `${vs.cpuVsNdcRelay.download ?? '–'}× / ${vs.cpuVsNdcRelay.upload ?? '–'}×`;
+  return `| ${r.label} | ${r.downloadMBps} | ${r.uploadMBps} | ${r.ttfb.p50Ms.toFixed(2)} | ${r.downloadCpuMsPerGiB} / ${r.uploadCpuMsPerGiB} | ${rel} | ${relSocat} | ${relCpu} | ${relNdc} | ${relNdcCpu} |`;
 });
 console.log(`
-| mode | download MB/s | upload MB/s | first byte p50 (ms) | relay CPU ms per GiB (down / up) | MB/s vs bare ws relay (down / up) | MB/s vs socat (down / up) | CPU vs bare ws relay (down / up) |
-|---|---|---|---|---|---|---|---|
+| mode | download MB/s | upload MB/s | first byte p50 (ms) | relay CPU ms per GiB (down / up) | MB/s vs bare ws relay (down / up) | MB/s vs socat (down / up) | CPU vs bare ws relay (down / up) | MB/s vs bare ndc relay (down / up) | CPU vs bare ndc relay (down / up) |
+|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
 ${(BYTES / 2 ** 20).toFixed(0)} MiB per transfer, best of ${ROUNDS} rounds (highest MB/s, lowest CPU), relay CPU = user+system time of the processes between client and service, first byte over ${PROBES} sequential connections (connect → first byte of a 1-byte download).
