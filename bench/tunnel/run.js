@@ -8,7 +8,8 @@
 //   BENCH_BYTES   bytes per transfer (default 1 GiB)
 //   BENCH_ROUNDS  rounds per mode (default 2)
 //   BENCH_PROBES  first-byte probes per mode (default 20)
-//   BENCH_MODES   comma list to run a subset (raw,socat,ws-relay,tunnel-port,tunnel-connect,ndc-relay,p2p-connect)
+//   BENCH_MODES   comma list to run a subset (raw,socat,ws-relay,tunnel-port,tunnel-connect,ndc-relay,p2p-connect);
+//                 with p2p-connect the agent runs hybrid (tunnel + p2p), else tunnel only
 //   BENCH_NODE_ARGS extra node flags for the children (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof)
 //   BENCH_LOG_DIR   keep every child's full output there (e.g. with BENCH_NODE_ARGS=--trace-gc)
 import { cpus, loadavg } from 'node:os';
@@ -88,25 +89,26 @@ for (const r of Object.values(results)) {
 }
 const ratio = (a, b) => (a === undefined || b === undefined ? undefined : +(a / b).toFixed(2));
 const ratios = {};
-for (const t of ['tunnel-port', 'tunnel-connect', 'p2p-connect']) {
+// Each peerlink mode against its own bare baseline: the tunnel modes against the ws relay, p2p against node-datachannel.
+const baselineOf = { 'tunnel-port': 'ws-relay', 'tunnel-connect': 'ws-relay', 'p2p-connect': 'ndc-relay' };
+for (const [t, base] of Object.entries(baselineOf)) {
   if (results[t] === undefined) continue;
+  const b = results[base];
+  const [vs, cpuVs] = base === 'ws-relay' ? ['vsWsRelay', 'cpuVsWsRelay'] : ['vsNdcRelay', 'cpuVsNdcRelay'];
   ratios[t] = {
-    vsNdcRelay: { download: ratio(results[t].downloadMBps, results['ndc-relay']?.downloadMBps), upload: ratio(results[t].uploadMBps, results['ndc-relay']?.uploadMBps) },
-    cpuVsNdcRelay: { download: ratio(results[t].downloadCpuMsPerGiB, results['ndc-relay']?.downloadCpuMsPerGiB), upload: ratio(results[t].uploadCpuMsPerGiB, results['ndc-relay']?.uploadCpuMsPerGiB) },
-    vsWsRelay: { download: ratio(results[t].downloadMBps, results['ws-relay']?.downloadMBps), upload: ratio(results[t].uploadMBps, results['ws-relay']?.uploadMBps) },
+    [vs]: { download: ratio(results[t].downloadMBps, b?.downloadMBps), upload: ratio(results[t].uploadMBps, b?.uploadMBps) },
     vsSocat: { download: ratio(results[t].downloadMBps, results.socat?.downloadMBps), upload: ratio(results[t].uploadMBps, results.socat?.uploadMBps) },
-    cpuVsWsRelay: { download: ratio(results[t].downloadCpuMsPerGiB, results['ws-relay']?.downloadCpuMsPerGiB), upload: ratio(results[t].uploadCpuMsPerGiB, results['ws-relay']?.uploadCpuMsPerGiB) },
+    [cpuVs]: { download: ratio(results[t].downloadCpuMsPerGiB, b?.downloadCpuMsPerGiB), upload: ratio(results[t].uploadCpuMsPerGiB, b?.uploadCpuMsPerGiB) },
+    // Per round against the baseline's same round (they ran minutes apart at most, under the same load).
+    perRound: b === undefined ? undefined : results[t].rounds.map((r, i) => ({ download: ratio(r.downloadMBps, b.rounds[i].downloadMBps), upload: ratio(r.uploadMBps, b.rounds[i].uploadMBps) })),
   };
 }
 const machine = { cpus: cpus().length, node: process.version, loadAtStart, loadAtEnd: load() };
 console.log(JSON.stringify({ date: new Date().toISOString(), bytes: BYTES, rounds: ROUNDS, machine, results, ratios }, null, 2));
+const pairOf = (x) => (x === undefined ? '' : `${x.download ?? '–'}× / ${x.upload ?? '–'}×`);
 const rows = Object.entries(results).map(([name, r]) => {
   const vs = ratios[name];
-  const rel = vs === undefined ? '' : `${vs.vsWsRelay.download ?? '–'}× / ${vs.vsWsRelay.upload ?? '–'}×`;
-  const relSocat = vs === undefined ? '' : `${vs.vsSocat.download ?? '–'}× / ${vs.vsSocat.upload ?? '–'}×`;
-  const relCpu = vs === undefined ? '' : `${vs.cpuVsWsRelay.download ?? '–'}× / ${vs.cpuVsWsRelay.upload ?? '–'}×`;
-  const relNdc = vs === undefined ? '' : `${vs.vsNdcRelay.download ?? '–'}× / ${vs.vsNdcRelay.upload ?? '–'}×`;
-  const relNdcCpu = vs === undefined ? '' : `${vs.cpuVsNdcRelay.download ?? '–'}× / ${vs.cpuVsNdcRelay.upload ?? '–'}×`;
+  const [rel, relSocat, relCpu, relNdc, relNdcCpu] = [vs?.vsWsRelay, vs?.vsSocat, vs?.cpuVsWsRelay, vs?.vsNdcRelay, vs?.cpuVsNdcRelay].map(pairOf);
   return `| ${r.label} | ${r.downloadMBps} | ${r.uploadMBps} | ${r.ttfb.p50Ms.toFixed(2)} | ${r.downloadCpuMsPerGiB} / ${r.uploadCpuMsPerGiB} | ${rel} | ${relSocat} | ${relCpu} | ${relNdc} | ${relNdcCpu} |`;
 });
 console.log(`
@@ -117,4 +119,8 @@ ${rows.join('\n')}
 ${(BYTES / 2 ** 20).toFixed(0)} MiB per transfer, best of ${ROUNDS} rounds (highest MB/s, lowest CPU), relay CPU = user+system time of the processes between client and service, first byte over ${PROBES} sequential connections (connect → first byte of a 1-byte download).
 ${machine.cpus} CPUs, Node ${machine.node}, load average ${loadAtStart.join(' / ')} at start, ${machine.loadAtEnd.join(' / ')} at end.
 `);
+for (const [t, r] of Object.entries(ratios)) {
+  if (r.perRound !== undefined) console.log(`${t} vs ${baselineOf[t]} per round (down / up): ${r.perRound.map(pairOf).join(', ')}`);
+}
+if (results['ndc-relay'] !== undefined) console.log('ndc-relay first byte includes a new PeerConnection (ICE + DTLS + SCTP) per TCP connection; p2p-connect reuses its one connection to the agent.');
 process.exit(0);
