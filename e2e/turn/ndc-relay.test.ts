@@ -15,9 +15,21 @@ const SECRET = 'ndc-relay-secret-0123456789';
 const servers: { handle: TurnServerHandle; registry: Registry }[] = [];
 
 beforeAll(async () => {
-  for (const min of [47_100, 47_200]) {
+  // Relays on 127.0.0.2 and 127.0.0.3, peers allowed only there: libjuice also checks from its host socket under
+  // `iceTransportPolicy: 'relay'`, and with relays on the clients' own 127.0.0.1 a permission for the other's relay
+  // address would admit those host-sent checks too (a srflx ↔ relay pair). Real relays never share the clients' IP.
+  for (const [min, relayAddress] of [[47_100, '127.0.0.2'], [47_200, '127.0.0.3']] as const) {
     const registry = new Registry();
-    const handle = await createTurnServer({ secret: SECRET, port: 0, listenAddress: '127.0.0.1', tcp: false, allowPeers: ['127.0.0.1/32'], relayPorts: { min, max: min + 99 }, registry });
+    const handle = await createTurnServer({
+      secret: SECRET,
+      port: 0,
+      listenAddress: '127.0.0.1',
+      relayAddress,
+      tcp: false,
+      allowPeers: ['127.0.0.2/32', '127.0.0.3/32'],
+      relayPorts: { min, max: min + 99 },
+      registry,
+    });
     servers.push({ handle, registry });
   }
 });
