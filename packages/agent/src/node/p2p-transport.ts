@@ -10,6 +10,7 @@ import { P2pSignalingClient, WebRtcProvider, type P2PConnection, type P2PListene
 import { backoffDelay, type BackoffOptions } from '../core/backoff.js';
 import { StateTracker } from '../core/state-tracker.js';
 import { WakeableSleep } from '../core/wakeable-sleep.js';
+import { relayAwareRtc } from './direct-upgrade.js';
 import type { AgentTransport, TransportState, TransportStatus } from '../transport.js';
 
 export interface P2pTransportInit {
@@ -102,7 +103,8 @@ export class P2pTransport implements AgentTransport {
         const provider = new WebRtcProvider({
           identity: init.identity,
           signaling,
-          rtc: init.rtc,
+          // A relayed pair that libjuice reports as peer-reflexive is still relayed: count and show it as relay.
+          rtc: relayAwareRtc(init.rtc),
           iceServers: init.iceServers ?? [],
           timeouts: { connectMs: init.connectTimeoutMs ?? 10_000 },
         });
