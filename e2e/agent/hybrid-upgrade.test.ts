@@ -54,8 +54,8 @@ function firstRelayOnly(rtc: RtcPeerConnectionConstructor): { rtc: RtcPeerConnec
 
 beforeAll(async () => {
   service = await startTcpService(echo);
-  turn = await createTurnServer({ secret: SECRET, port: 0, listenAddress: '127.0.0.1', tcp: false, allowPeers: ['127.0.0.1/32'], relayPorts: { min: 47_300, max: 47_349 }, registry });
-  agentTurn = await createTurnServer({ secret: SECRET, port: 0, listenAddress: '127.0.0.1', tcp: false, allowPeers: ['127.0.0.1/32'], relayPorts: { min: 47_350, max: 47_399 } });
+  turn = await createTurnServer({ secret: SECRET, port: 0, listenAddress: '127.0.0.1', tcp: false, allowPeers: ['127.0.0.1/32'], relayPorts: { min: 26_000, max: 26_049 }, registry });
+  agentTurn = await createTurnServer({ secret: SECRET, port: 0, listenAddress: '127.0.0.1', tcp: false, allowPeers: ['127.0.0.1/32'], relayPorts: { min: 26_050, max: 26_099 } });
   const username = restUsername(Date.now() + 600_000, 'agent');
   const turnServers = [{ url: `turn:127.0.0.1:${agentTurn.udpAddress.port}?transport=udp`, username, password: restPassword(SECRET, username) }];
   world = await startP2pWorld({ mode: 'p2p', deviceId: 'cam-up', tunnelPorts: { min: 21_550, max: 21_599 }, services: [{ name: 'echo', target: service.target }], turnServers });

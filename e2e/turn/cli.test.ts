@@ -25,7 +25,7 @@ function start(args: string[], env: Record<string, string>): ChildProcess {
 
 describe('peerlink turn', () => {
   it('answers Binding for turnutils_stunclient, serves /metrics, exits 0 on SIGTERM', async () => {
-    child = start(['--listen', '127.0.0.1', '--turn-port', '0', '--alt-port', '0', '--metrics-port', '0', '--turn-relay-ports', '45000-45099'], {
+    child = start(['--listen', '127.0.0.1', '--turn-port', '0', '--alt-port', '0', '--metrics-port', '0', '--turn-relay-ports', '27000-27099'], {
       PEERLINK_TURN_SECRET: SECRET,
       PEERLINK_TURN_REALM: 'cli.test',
     });

@@ -29,7 +29,7 @@ beforeAll(async () => {
     port: 0,
     listenAddress: '127.0.0.1',
     allowPeers: ['127.0.0.1/32'],
-    relayPorts: { min: 47_300, max: 47_999 },
+    relayPorts: { min: 26_100, max: 26_799 },
     quotas: { allocationsPerUser: 500 },
     legacyChannelNumbers: true,
   });

@@ -18,7 +18,7 @@ beforeAll(async () => {
   // Relays on 127.0.0.2 and 127.0.0.3, peers allowed only there: libjuice also checks from its host socket under
   // `iceTransportPolicy: 'relay'`, and with relays on the clients' own 127.0.0.1 a permission for the other's relay
   // address would admit those host-sent checks too (a srflx ↔ relay pair). Real relays never share the clients' IP.
-  for (const [min, relayAddress] of [[47_100, '127.0.0.2'], [47_200, '127.0.0.3']] as const) {
+  for (const [min, relayAddress] of [[26_800, '127.0.0.2'], [26_900, '127.0.0.3']] as const) {
     const registry = new Registry();
     const handle = await createTurnServer({
       secret: SECRET,

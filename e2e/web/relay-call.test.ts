@@ -31,7 +31,7 @@ async function relayedPackets(direction: 'client_to_peer' | 'peer_to_client'): P
 
 beforeAll(async () => {
   const secret = randomBytes(24).toString('hex');
-  turn = await createTurnServer({ secret, port: 0, listenAddress: '127.0.0.1', allowPeers: ['127.0.0.1/32'], relayPorts: { min: 47_000, max: 47_999 }, registry });
+  turn = await createTurnServer({ secret, port: 0, listenAddress: '127.0.0.1', allowPeers: ['127.0.0.1/32'], relayPorts: { min: 25_000, max: 25_999 }, registry });
   const port = turn.udpAddress.port;
   stack = await startWebStack({ turnUrls: `stun:127.0.0.1:${port},turn:127.0.0.1:${port}?transport=udp`, turnSecret: secret });
   alice = await stack.user('alice', { query: '?relay=1' });

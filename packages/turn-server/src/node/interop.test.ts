@@ -55,7 +55,7 @@ function uclient(target: TurnServerHandle, extra: string[], peerAddress = '127.0
 }
 
 beforeAll(async () => {
-  const common = { port: 0, listenAddress: '127.0.0.1', secret: SECRET, relayPorts: { min: 42_000, max: 44_999 }, quotas: { allocationsPerUser: 200 } };
+  const common = { port: 0, listenAddress: '127.0.0.1', secret: SECRET, relayPorts: { min: 22_000, max: 24_999 }, quotas: { allocationsPerUser: 200 } };
   server = await createTurnServer({ ...common, allowPeers: ['127.0.0.1/32'], registry });
   closed = await createTurnServer(common);
   peerPort = await freeUdpPort();

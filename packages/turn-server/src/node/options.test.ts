@@ -23,7 +23,7 @@ describe('TURN server options', () => {
   });
 
   it('starts on OS-chosen ports and closes cleanly', async () => {
-    const server = await createTurnServer({ port: 0, listenAddress: '127.0.0.1', secret: 'x'.repeat(16), relayPorts: { min: 45_000, max: 45_100 } });
+    const server = await createTurnServer({ port: 0, listenAddress: '127.0.0.1', secret: 'x'.repeat(16), relayPorts: { min: 27_100, max: 27_200 } });
     expect(server.udpAddress.port).toBeGreaterThan(0);
     expect(server.tcpAddress?.port).toBe(server.udpAddress.port);
     expect(server.relayIp).toBe('127.0.0.1');
