@@ -53,7 +53,7 @@ async function run(input: BrowserCellInput): Promise<BrowserCellOutput> {
     const data = new Uint8Array(input.bytes).map((_, i) => (i * 31 + 7) & 0xff);
     await writer.write(encodeStreamHeader({ service: input.service }));
     const reader = stream.readable.getReader();
-    let buffer = new Uint8Array(0);
+    let buffer: Uint8Array = new Uint8Array(0);
     let answered = false;
     const back = new Uint8Array(input.bytes);
     const pump = (async () => {

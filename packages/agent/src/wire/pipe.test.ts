@@ -13,8 +13,8 @@ afterEach(() => {
 /** Two session connections over an in-memory reliable link (frames delivered on the next microtask, in order). */
 async function sessionPair(): Promise<[SessionConnection, SessionConnection]> {
   const sides: { events?: SessionLinkEvents; peer?: { events?: SessionLinkEvents } }[] = [{}, {}];
-  sides[0]!.peer = sides[1];
-  sides[1]!.peer = sides[0];
+  sides[0]!.peer = sides[1]!;
+  sides[1]!.peer = sides[0]!;
   const link = (side: (typeof sides)[number]): SessionLink => ({
     hasUnreliableChannel: false,
     send: (_channel, bytes) => queueMicrotask(() => side.peer?.events?.receive('reliable', bytes)),
