@@ -63,6 +63,15 @@ export async function gatewayApi<T>(tools: string, method: string, path: string,
   return { status: Number(m[1]), body: (m[2] === '' ? undefined : JSON.parse(m[2]!)) as T };
 }
 
+/** True once the agent's local API (inside `agentNs`) lists its p2p transport as online, i.e. its listener is registered on `/p2p`. */
+async function p2pListening(agentNs: string, tools: string, localApi: string): Promise<boolean> {
+  const r = await nsRun(agentNs, ['node', tools, 'api', 'GET', `${localApi}/p2p/connections`, '-'], 15_000);
+  const m = /^200 ([\s\S]*)$/.exec(r.stdout.trim());
+  if (m === null) return false;
+  const body = JSON.parse(m[1]!) as { transports?: { kind?: string; state?: string }[] };
+  return (body.transports ?? []).some((t) => t.kind === 'p2p' && t.state === 'online');
+}
+
 /** A user account of its own (its TURN allocations count against its own quota) and a device with service `echo`. */
 export async function registerDevice(tools: string, name: string): Promise<{ token: string; deviceId: string; credential: string }> {
   const user = await gatewayApi<{ token: string }>(tools, 'POST', '/api/auth/register', undefined, { username: `u-${name}`, password: `pw-${name}-secret` });
@@ -127,12 +136,18 @@ export async function startAgentSide(env: HybridEnv, name: string, agentNs: stri
     writeFileSync(configPath, JSON.stringify(config));
     const agent = nsProcess(agentNs, ['node', env.cli, 'agent', '--config', configPath], `agent ${name}`);
     started.push(agent);
-    await agent.waitFor(/local API http/, READY_MS);
-    // Clients need the device's peer id, bound once the agent has signed in to /p2p.
+    const localApi = (await agent.waitFor(/local API (http:\/\/[\d.:]+)\//, READY_MS)).match[1]!;
+    // Clients need the device's peer id, bound once the agent has signed in to /p2p, and the agent's p2p listener
+    // registered there: the peer id is stored when the agent proves its key, a moment before its listener holds it, and
+    // a client dialling in between gets peer_not_found (seen on the lossy link, where the sign-in takes longest).
+    let peerId: string | undefined;
     for (let i = 0; ; i++) {
-      const device = await gatewayApi<{ peerId?: string | null; status?: string }>(env.tools, 'GET', `/api/devices/${deviceId}`, token);
-      if (typeof device.body.peerId === 'string' && device.body.status === 'online') return { agent, echo, token, deviceId, peerId: device.body.peerId, stop };
-      if (i >= 100) throw new Error(`device ${deviceId} never online with a peer id: ${JSON.stringify(device.body)}\n${agent.output()}`);
+      if (peerId === undefined) {
+        const device = await gatewayApi<{ peerId?: string | null; status?: string }>(env.tools, 'GET', `/api/devices/${deviceId}`, token);
+        if (typeof device.body.peerId === 'string' && device.body.status === 'online') peerId = device.body.peerId;
+      }
+      if (peerId !== undefined && (await p2pListening(agentNs, env.tools, localApi))) return { agent, echo, token, deviceId, peerId, stop };
+      if (i >= 100) throw new Error(`device ${deviceId} never online with a peer id and a p2p listener (peer id ${peerId ?? 'none'})\n${agent.output()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   } catch (err) {
