@@ -126,7 +126,8 @@ export class Agent {
   }
 
   status(): AgentStatus {
-    const states = this.transports().map((t) => t.state);
+    const transports = this.transports();
+    const states = transports.map((t) => t.state);
     const status = states.includes('online') ? 'online' : states.includes('connecting') ? 'connecting' : 'offline';
     const streams = this.streams();
     const byPath = (kind: PathInfo['kind']): number => streams.filter((s) => s.path.kind === kind).length;
@@ -141,7 +142,7 @@ export class Agent {
       // Sent = from the local service toward viewers; received = from viewers.
       bytes_sent: this.#doneBytes.sent + live.sent,
       bytes_received: this.#doneBytes.received + live.received,
-      connection_quality: this.#quality(status === 'online', streams),
+      connection_quality: this.#quality(status === 'online', streams, transports),
     };
   }
 
@@ -151,7 +152,7 @@ export class Agent {
    * reachable: the tunnel session's keepalive RTT (a p2p listener has no path
    * until dialled).
    */
-  #quality(online: boolean, streams: readonly StreamRecord[]): ConnectionQuality {
+  #quality(online: boolean, streams: readonly StreamRecord[], transports: readonly TransportStatus[]): ConnectionQuality {
     const samples: PathSample[] = [];
     const seen = new Set<P2PConnection>();
     for (const s of streams) {
@@ -159,7 +160,7 @@ export class Agent {
       seen.add(s.connection);
       samples.push({ path: s.path.kind, rttMs: s.connection.stats().rttMs });
     }
-    const tunnel = this.transports().find((t) => t.kind === 'tunnel' && t.state === 'online');
+    const tunnel = transports.find((t) => t.kind === 'tunnel' && t.state === 'online');
     if (samples.length === 0 && tunnel !== undefined) samples.push({ path: 'tunnel', rttMs: tunnel.rttMs });
     return overallQuality({ online, samples });
   }
