@@ -8,6 +8,7 @@ import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PeerConfig, PeerResult, PeerToRunner } from './peer-entry.js';
+import { onJsonLines } from './json-lines.js';
 import { expectStunOnly, expectWithTurn, meetsExpectation, type CellPath } from './matrix.js';
 import { GATEWAY, REPO, bundleEntry, clientNs, type ClientKind } from './testbed/index.js';
 
@@ -78,16 +79,7 @@ function startPeer(ns: string, peerJs: string, config: PeerConfig): ChildProcess
 }
 
 function onLines(child: ChildProcess, cb: (m: PeerToRunner) => void): void {
-  let buffered = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    let nl: number;
-    while ((nl = buffered.indexOf('\n')) >= 0) {
-      const line = buffered.slice(0, nl);
-      buffered = buffered.slice(nl + 1);
-      if (line.trim() !== '') cb(JSON.parse(line) as PeerToRunner);
-    }
-  });
+  if (child.stdout) onJsonLines(child.stdout, cb);
 }
 
 const exited = (child: ChildProcess): Promise<void> =>

@@ -16,6 +16,7 @@
  * deadline passes; the answerer echoes and runs until the runner kills it.
  */
 import nodeDataChannel from 'node-datachannel';
+import { onJsonLines } from './json-lines.js';
 
 export type PeerRole = 'offerer' | 'answerer';
 
@@ -123,16 +124,7 @@ function onMessage(m: RunnerToPeer): void {
   }
 }
 
-let buffered = '';
-process.stdin.on('data', (chunk: Buffer) => {
-  buffered += chunk.toString();
-  let nl: number;
-  while ((nl = buffered.indexOf('\n')) >= 0) {
-    const line = buffered.slice(0, nl);
-    buffered = buffered.slice(nl + 1);
-    if (line.trim() !== '') onMessage(JSON.parse(line) as RunnerToPeer);
-  }
-});
+onJsonLines<RunnerToPeer>(process.stdin, onMessage);
 process.stdin.on('end', () => finish(null));
 
 let finished = false;
